@@ -1,0 +1,134 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import winston from 'winston';
+import type TransportStream from 'winston-transport';
+import { logFailure, toError } from '../errors';
+import { encodeJson, type JsonStyle } from '../json';
+import type { Backend, ErrorReporter, TrackedEvent } from '../types';
+import { TrackingLogTransport } from './tracking-log-transport';
+
+/** Options of {@link LoggerBackend}. Give at most one of `logger`, `transports` and `filename`. */
+export interface LoggerBackendOptions {
+  /**
+   * Your own winston logger. Each event is logged as one message holding the JSON
+   * line; give it a format that writes the message alone (for example
+   * `winston.format.printf((info) => String(info.message))`). It is flushed but not
+   * closed by `close()`: it is yours. Default: a logger this backend creates.
+   */
+  logger?: winston.Logger;
+  /**
+   * Transports for the logger this backend creates (rotation, syslog, ...). Each
+   * receives the raw line, nothing added. Default: one {@link TrackingLogTransport}
+   * writing `filename`.
+   */
+  transports?: TransportStream[];
+  /** The file of the default transport. Default: `'./tracking.log'`. */
+  filename?: string;
+  /** The level events are logged at. Default: `'info'`. */
+  level?: string;
+  /**
+   * The longest line, in characters, that is written. A longer event is not written
+   * (as Open edX) and, unlike Open edX, the drop is reported through `onError` and
+   * counted in `dropped`. `null` for no limit. Default: 50000 (Open edX's `TRACK_MAX_EVENT`).
+   */
+  maxEventSize?: number | null;
+  /** How lines are encoded; see {@link JsonStyle}. Default: `'compact'`. */
+  jsonStyle?: JsonStyle;
+}
+
+/** Writes each event as one JSON line through winston: Open edX's `tracking.log`. */
+export class LoggerBackend implements Backend {
+  /** The winston logger lines go through. */
+  readonly logger: winston.Logger;
+  readonly maxEventSize: number | null;
+  readonly jsonStyle: JsonStyle;
+  /** Events not written: too large or not encodable. */
+  dropped = 0;
+  /** Lines handed to the logger. */
+  logged = 0;
+  private readonly level: string;
+  private readonly ownsLogger: boolean;
+  private report: ErrorReporter = logFailure;
+
+  constructor(options: LoggerBackendOptions = {}) {
+    const given = ['logger', 'transports', 'filename'].filter((key) => options[key as keyof LoggerBackendOptions] !== undefined);
+    if (given.length > 1) {
+      throw new TypeError(`LoggerBackend: give only one of logger, transports and filename (got ${given.join(' and ')})`);
+    }
+    const maxEventSize = options.maxEventSize === undefined ? 50000 : options.maxEventSize;
+    if (maxEventSize !== null && !(Number.isInteger(maxEventSize) && maxEventSize > 0)) {
+      throw new TypeError(`LoggerBackend: maxEventSize must be a positive integer or null, got ${String(maxEventSize)}`);
+    }
+    const jsonStyle = options.jsonStyle ?? 'compact';
+    if (jsonStyle !== 'compact' && jsonStyle !== 'python') {
+      throw new TypeError(`LoggerBackend: jsonStyle must be 'compact' or 'python', got ${JSON.stringify(jsonStyle)}`);
+    }
+    this.maxEventSize = maxEventSize;
+    this.jsonStyle = jsonStyle;
+    this.level = options.level ?? 'info';
+    this.ownsLogger = options.logger === undefined;
+    this.logger =
+      options.logger ??
+      winston.createLogger({
+        level: this.level,
+        format: winston.format.printf((info) => String(info.message)),
+        transports: options.transports ?? [new TrackingLogTransport({ filename: options.filename })],
+      });
+    this.logger.on('error', (error: unknown) => this.report(toError(error), { stage: 'backend', component: 'logger' }));
+  }
+
+  bindErrorReporter(report: ErrorReporter): void {
+    this.report = report;
+  }
+
+  send(event: TrackedEvent): void {
+    const eventName = typeof event.name === 'string' ? event.name : undefined;
+    let line: string;
+    try {
+      line = encodeJson(event, this.jsonStyle);
+    } catch (error) {
+      this.dropped++;
+      this.report(new Error(`event not written, it cannot be encoded as JSON: ${toError(error).message}`), {
+        stage: 'serialize',
+        component: 'logger',
+        eventName,
+      });
+      return;
+    }
+    if (this.maxEventSize !== null && line.length > this.maxEventSize) {
+      this.dropped++;
+      this.report(new Error(`event not written: ${line.length} characters is over maxEventSize ${this.maxEventSize}`), {
+        stage: 'drop',
+        component: 'logger',
+        eventName,
+      });
+      return;
+    }
+    this.logged++;
+    this.logger.log(this.level, line);
+  }
+
+  /** Resolves when every line logged so far has been written by every transport that can tell. */
+  async flush(): Promise<void> {
+    // winston hands messages to its transports a tick later; wait until they have them.
+    const target = this.logged;
+    const own = this.trackingLogTransports();
+    for (let turns = 0; turns < 1000 && own.some((transport) => transport.received < target); turns++) {
+      await nextTurn();
+    }
+    if (own.length === 0) await nextTurn();
+    await Promise.all(own.map((transport) => transport.flush()));
+  }
+
+  /** Flushes; then, if this backend created the logger, ends it and waits for its transports to finish. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (!this.ownsLogger) return;
+    const finished = new Promise<void>((resolve) => this.logger.once('finish', () => resolve()));
+    this.logger.end();
+    await finished;
+  }
+
+  private trackingLogTransports(): TrackingLogTransport[] {
+    return this.logger.transports.filter((transport): transport is TrackingLogTransport => transport instanceof TrackingLogTransport);
+  }
+}

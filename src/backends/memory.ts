@@ -1,0 +1,16 @@
+import type { Backend, TrackedEvent } from '../types';
+
+/** Keeps every event it receives in `events` (for tests and debugging). */
+export class MemoryBackend implements Backend {
+  /** The events received, oldest first. */
+  readonly events: TrackedEvent[] = [];
+
+  send(event: TrackedEvent): void {
+    this.events.push(event);
+  }
+
+  /** Forgets every event received so far. */
+  reset(): void {
+    this.events.length = 0;
+  }
+}

@@ -1,0 +1,53 @@
+import TransportStream from 'winston-transport';
+import { AppendFileSink } from './append-file-sink';
+
+/** The key under which winston formats put the finished line (triple-beam's `MESSAGE`). */
+const MESSAGE = Symbol.for('message');
+
+/** Options of {@link TrackingLogTransport}. */
+export interface TrackingLogTransportOptions extends TransportStream.TransportStreamOptions {
+  /** The file lines are appended to (created with its directory if missing). Default: `'./tracking.log'`. */
+  filename?: string;
+}
+
+/**
+ * A lean winston transport for `tracking.log`: each formatted message becomes one
+ * line, appended in batches (one write per event-loop turn). Write failures are
+ * emitted as `'error'` (which winston passes on to the logger) and never lose
+ * later lines. `flush()` resolves when every line received is on disk.
+ */
+export class TrackingLogTransport extends TransportStream {
+  private readonly sink: AppendFileSink;
+
+  constructor(options: TrackingLogTransportOptions = {}) {
+    super(options);
+    this.sink = new AppendFileSink(options.filename ?? './tracking.log', (error, linesLost) => {
+      this.emit('error', new Error(`${linesLost} line(s) not written to ${this.filename}: ${error.message}`));
+    });
+  }
+
+  /** The file written to. */
+  get filename(): string {
+    return this.sink.filename;
+  }
+
+  /** Lines received from winston so far. */
+  get received(): number {
+    return this.sink.received;
+  }
+
+  override log(info: Record<string | symbol, unknown>, next: () => void): void {
+    const line = info[MESSAGE] ?? info.message;
+    this.sink.write(`${String(line)}\n`);
+    next();
+  }
+
+  /** Resolves when every line received so far is on disk (or reported lost). */
+  flush(): Promise<void> {
+    return this.sink.flush();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.sink.close().then(() => callback(), callback);
+  }
+}

@@ -1,0 +1,90 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from './types';
+
+/**
+ * The named context layers of one async flow, in entry order, with their merge
+ * cached until a layer changes.
+ */
+export class ContextFrame {
+  private readonly layers: Map<string, Context>;
+  private merged: Context | undefined;
+  /** Request-scoped values other than contexts (for example event transactions). */
+  readonly values: Map<symbol, unknown>;
+
+  constructor(layers?: Iterable<[string, Context]>, values?: Iterable<[symbol, unknown]>) {
+    this.layers = new Map(layers);
+    this.values = new Map(values);
+  }
+
+  /** Enters (or replaces, keeping its position) the layer `name`. */
+  enter(name: string, context: Context): void {
+    this.layers.set(name, context);
+    this.merged = undefined;
+  }
+
+  /** Removes the layer `name`; throws when it was never entered. */
+  exit(name: string): void {
+    if (!this.layers.delete(name)) {
+      throw new Error(`exitContext('${name}'): no context named '${name}' is entered`);
+    }
+    this.merged = undefined;
+  }
+
+  /** Whether the layer `name` is entered. */
+  has(name: string): boolean {
+    return this.layers.has(name);
+  }
+
+  /**
+   * The layers merged in entry order: a later layer wins on a shared key, and the
+   * key keeps the position it was first seen at. The returned object is cached and
+   * shared: treat it as read-only.
+   */
+  merge(): Readonly<Context> {
+    if (this.merged === undefined) {
+      const merged: Context = {};
+      for (const layer of this.layers.values()) Object.assign(merged, layer);
+      this.merged = merged;
+    }
+    return this.merged;
+  }
+
+  /** A new frame starting from this one's layers and values; changes to it stay in it. */
+  child(): ContextFrame {
+    return new ContextFrame(this.layers, this.values);
+  }
+}
+
+/**
+ * Finds the frame that contexts are entered into and resolved from, and runs code
+ * inside another frame. The default, {@link asyncContextLocator}, follows async flows.
+ */
+export interface ContextLocator {
+  /** The frame of the calling flow. */
+  current(): ContextFrame;
+  /** Runs `fn` (and every async continuation it starts) with `frame` as the current frame. */
+  run<T>(frame: ContextFrame, fn: () => T): T;
+}
+
+const storage = new AsyncLocalStorage<ContextFrame>();
+const rootFrame = new ContextFrame();
+
+/**
+ * The default locator: one frame per async flow, kept in an AsyncLocalStorage, so
+ * that contexts entered while handling one request are never seen by another.
+ * Outside any flow opened with `run` (or {@link openContextFrame}) the current frame
+ * is a process-wide root frame.
+ */
+export const asyncContextLocator: ContextLocator = {
+  current: () => storage.getStore() ?? rootFrame,
+  run: (frame, fn) => storage.run(frame, fn),
+};
+
+/**
+ * Runs `fn` in a new frame that starts as a copy of the caller's: what `fn` (and the
+ * async work it starts) enters or exits is seen by it alone and gone when it ends.
+ * The request middleware calls this once per request.
+ */
+export function openContextFrame<T>(fn: () => T, locator: ContextLocator = asyncContextLocator): T {
+  return locator.run(locator.current().child(), fn);
+}

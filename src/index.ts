@@ -1,0 +1,39 @@
+/**
+ * eventtracking: the Open edX event-tracking system for Node.js.
+ * @packageDocumentation
+ */
+export { Tracker, UNKNOWN_EVENT_TYPE } from './tracker';
+export type { TrackerOptions, TrackerStats } from './tracker';
+export { tracker, emit, getTracker, registerTracker, unregisterTracker, findTracker, DEFAULT_TRACKER_NAME } from './registry';
+export { ContextFrame, asyncContextLocator, openContextFrame } from './context';
+export type { ContextLocator } from './context';
+export { RoutingBackend } from './routing';
+export type { RoutingBackendOptions } from './routing';
+export { EventEmissionExit, describeFailure, logFailure } from './errors';
+export { createTracker, registerEngine, engineNames } from './config';
+export type { EngineSpec, TrackerConfig, EngineFactory } from './config';
+export { edxDefaults } from './edx-defaults';
+export type { EdxDefaultsOptions } from './edx-defaults';
+export { LegacyFieldMappingProcessor, CONTEXT_FIELDS_TO_INCLUDE } from './processors/legacy-field-mapping';
+export { NameWhitelistProcessor } from './processors/name-whitelist';
+export type { NameWhitelistOptions } from './processors/name-whitelist';
+export { RegexFilterProcessor } from './processors/regex-filter';
+export type { RegexFilterOptions } from './processors/regex-filter';
+export { LoggerBackend } from './backends/logger';
+export type { LoggerBackendOptions } from './backends/logger';
+export { TrackingLogTransport } from './backends/tracking-log-transport';
+export type { TrackingLogTransportOptions } from './backends/tracking-log-transport';
+export { MemoryBackend } from './backends/memory';
+export { EventTime, formatIsoTime, now } from './timestamp';
+export { encodeJson } from './json';
+export type { JsonStyle } from './json';
+export type {
+  Backend,
+  Context,
+  ErrorReporter,
+  FailureInfo,
+  FailureStage,
+  Processor,
+  ProcessorFunction,
+  TrackedEvent,
+} from './types';

@@ -1,0 +1,99 @@
+import { formatIsoTime } from './timestamp';
+
+/**
+ * How `tracking.log` lines are encoded.
+ * - `'compact'`: `JSON.stringify` (no spaces, UTF-8 as is). Fastest.
+ * - `'python'`: byte for byte what Python's `json.dumps` writes with its defaults:
+ *   `", "` and `": "` separators, every character outside printable ASCII as a
+ *   lowercase `\uXXXX` escape, `NaN`/`Infinity` as Python writes them, and floats
+ *   in Python's `repr` form (`1e-05`, `1e+16`).
+ *
+ * In both, dates are written as Python's `isoformat()` in UTC. JavaScript cannot
+ * tell the integer `1` from the float `1.0`, so an integral number is always written
+ * as an integer; and object keys that look like array indexes come first, in
+ * numeric order, as JavaScript orders them.
+ */
+export type JsonStyle = 'compact' | 'python';
+
+/** Encodes `value` as one line of JSON in the given style. Throws a `TypeError` on a cycle or an unencodable value. */
+export function encodeJson(value: unknown, style: JsonStyle = 'compact'): string {
+  return style === 'python' ? encodePython(value, new Set()) : JSON.stringify(value) ?? 'null';
+}
+
+function encodePython(value: unknown, ancestors: Set<object>): string {
+  switch (typeof value) {
+    case 'string':
+      return pythonString(value);
+    case 'number':
+      return pythonNumber(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      if (value === null) return 'null';
+      return encodePythonObject(value, ancestors);
+    default:
+      // undefined, functions and symbols, as JSON.stringify treats them at the top level.
+      return 'null';
+  }
+}
+
+function encodePythonObject(value: object, ancestors: Set<object>): string {
+  if (value instanceof Date) return `"${formatIsoTime(value)}"`;
+  const withToJson = value as { toJSON?: () => unknown };
+  if (typeof withToJson.toJSON === 'function') return encodePython(withToJson.toJSON(), ancestors);
+  if (ancestors.has(value)) throw new TypeError('Circular reference detected');
+  ancestors.add(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    out = `[${value.map((item) => (isSkipped(item) ? 'null' : encodePython(item, ancestors))).join(', ')}]`;
+  } else {
+    const parts: string[] = [];
+    for (const [key, item] of Object.entries(value)) {
+      if (!isSkipped(item)) parts.push(`${pythonString(key)}: ${encodePython(item, ancestors)}`);
+    }
+    out = `{${parts.join(', ')}}`;
+  }
+  ancestors.delete(value);
+  return out;
+}
+
+/** Values that JSON.stringify leaves out of objects (and writes as null in arrays). */
+function isSkipped(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+/** A JSON string as Python writes it with `ensure_ascii=True`. */
+export function pythonString(text: string): string {
+  return `"${text.replace(/[\\"]|[^ -~]/g, (char) => {
+    return SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  })}"`;
+}
+
+/** A number as Python's `json.dumps` writes it (floats in `repr` form). */
+export function pythonNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return 'Infinity';
+  if (value === -Infinity) return '-Infinity';
+  if (Number.isSafeInteger(value)) return String(value);
+  // Shortest round-trip digits, then Python's repr layout: scientific notation
+  // when the exponent is below -4 or at least 16, positional otherwise.
+  const [mantissa = '', exponentText = '0'] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) {
+    const sign = exponent < 0 ? '-' : '+';
+    return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  return Number.isInteger(value) ? `${BigInt(value)}.0` : String(value);
+}

@@ -1,0 +1,50 @@
+import { logFailure } from './errors';
+import type { Tracker } from './tracker';
+
+/** The name the default tracker is registered under. */
+export const DEFAULT_TRACKER_NAME = 'default';
+
+const trackers = new Map<string, Tracker>();
+
+/** Registers `tracker` under `name` (replacing any tracker of that name). Default name: `'default'`. */
+export function registerTracker(tracker: Tracker, name: string = DEFAULT_TRACKER_NAME): void {
+  trackers.set(name, tracker);
+}
+
+/** Removes the tracker registered under `name`, if any (tests restoring state use this). */
+export function unregisterTracker(name: string = DEFAULT_TRACKER_NAME): void {
+  trackers.delete(name);
+}
+
+/** The tracker registered under `name`, or `undefined`. */
+export function findTracker(name: string = DEFAULT_TRACKER_NAME): Tracker | undefined {
+  return trackers.get(name);
+}
+
+/** The tracker registered under `name` (default `'default'`); throws, naming the fix, when there is none. */
+export function getTracker(name: string = DEFAULT_TRACKER_NAME): Tracker {
+  const tracker = trackers.get(name);
+  if (!tracker) throw new Error(missingTrackerMessage(name));
+  return tracker;
+}
+
+function missingTrackerMessage(name: string): string {
+  const call = name === DEFAULT_TRACKER_NAME ? 'registerTracker(tracker)' : `registerTracker(tracker, '${name}')`;
+  return (
+    `No tracker is registered as '${name}'. At startup, call ${call} with a Tracker, ` +
+    `e.g. registerTracker(createTracker(edxDefaults())) to write ./tracking.log.`
+  );
+}
+
+/**
+ * Emits through the default tracker. Never throws: with no default tracker
+ * registered, the event is lost and the mistake reported on stderr.
+ */
+export function emit(name?: string | null, data?: unknown): void {
+  const tracker = trackers.get(DEFAULT_TRACKER_NAME);
+  if (tracker) tracker.emit(name, data);
+  else logFailure(new Error(missingTrackerMessage(DEFAULT_TRACKER_NAME)), { stage: 'emit', eventName: name ?? undefined });
+}
+
+/** The module-level API of Open edX's `eventtracking.tracker`, as one object. */
+export const tracker = { emit, getTracker, registerTracker } as const;

@@ -1,0 +1,148 @@
+import { deepCopy } from './copy';
+import { EventEmissionExit, logFailure, toError } from './errors';
+import type { Backend, ErrorReporter, Processor, ProcessorFunction, TrackedEvent } from './types';
+
+/** Options of {@link RoutingBackend}. */
+export interface RoutingBackendOptions {
+  /** Backends by name; they are called in sorted-name order. Default: none. */
+  backends?: Record<string, Backend>;
+  /** Processors, run in order on this branch's copy of each event. Default: none. */
+  processors?: Processor[];
+  /**
+   * What a processor that throws (anything but `EventEmissionExit`) does to the event.
+   * `false` (Open edX's fail-open): the failure is reported and the next processor
+   * runs on the event as the failed one left it. `true`: the event is dropped on
+   * this branch, and the drop reported. Default: false.
+   */
+  failClosed?: boolean;
+}
+
+interface NamedProcessor {
+  label: string;
+  run: ProcessorFunction;
+}
+
+/**
+ * Routes each event to its backends: it deep-copies the event (so that nothing this
+ * branch does is seen by a sibling), runs its processors in order, then hands the
+ * result to every backend in sorted-name order. A failing backend is reported and
+ * never stops the others. Routers nest to any depth.
+ */
+export class RoutingBackend implements Backend {
+  private readonly backendMap = new Map<string, Backend>();
+  private readonly processorList: NamedProcessor[] = [];
+  private readonly failClosed: boolean;
+  private readonly pending = new Set<Promise<void>>();
+  private report: ErrorReporter = logFailure;
+
+  constructor(options: RoutingBackendOptions = {}) {
+    this.failClosed = options.failClosed ?? false;
+    for (const [name, backend] of Object.entries(options.backends ?? {})) this.registerBackend(name, backend);
+    for (const processor of options.processors ?? []) this.registerProcessor(processor);
+  }
+
+  /** The backends, in the order they are called. */
+  get backends(): ReadonlyMap<string, Backend> {
+    return this.backendMap;
+  }
+
+  /** The processors, in the order they run. */
+  get processors(): readonly ProcessorFunction[] {
+    return this.processorList.map((processor) => processor.run);
+  }
+
+  /** Adds a backend under `name` (kept in sorted-name order). Throws when it has no `send` method. */
+  registerBackend(name: string, backend: Backend): void {
+    if (typeof (backend as Partial<Backend> | null)?.send !== 'function') {
+      throw new TypeError(`Backend '${name}' has no send(event) method; a backend is an object with send(event)`);
+    }
+    if (this.backendMap.has(name)) throw new Error(`A backend named '${name}' is already registered`);
+    const sorted = [...this.backendMap, [name, backend] as const].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.backendMap.clear();
+    for (const [key, value] of sorted) this.backendMap.set(key, value);
+    backend.bindErrorReporter?.(this.report);
+  }
+
+  /** Appends a processor. Throws when it is neither a function nor an object with `process(event)`. */
+  registerProcessor(processor: Processor): void {
+    const label = `processor #${this.processorList.length}`;
+    if (typeof processor === 'function') {
+      this.processorList.push({ label: processor.name || label, run: processor });
+    } else if (typeof (processor as Partial<{ process: unknown }> | null)?.process === 'function') {
+      this.processorList.push({ label: processor.constructor?.name || label, run: (event) => processor.process(event) });
+    } else {
+      throw new TypeError(`${label} is not callable: a processor is a function or an object with process(event)`);
+    }
+  }
+
+  /** Passes `report` down to every backend, so that all failures reach the tracker. */
+  bindErrorReporter(report: ErrorReporter): void {
+    this.report = report;
+    for (const backend of this.backendMap.values()) backend.bindErrorReporter?.(report);
+  }
+
+  /** Copies, processes and fans out one event. Never throws. */
+  send(event: TrackedEvent): void {
+    const eventName = typeof event.name === 'string' ? event.name : undefined;
+    let processed: TrackedEvent | undefined;
+    try {
+      processed = this.process(deepCopy(event), eventName);
+    } catch (thrown) {
+      this.report(toError(thrown), { stage: 'emit', component: 'copy', eventName });
+      return;
+    }
+    if (processed === undefined) return;
+    for (const [name, backend] of this.backendMap) this.deliver(name, backend, processed, eventName);
+  }
+
+  /** Runs the processors; `undefined` means the event was dropped on this branch. */
+  private process(event: TrackedEvent, eventName: string | undefined): TrackedEvent | undefined {
+    let current = event;
+    for (const { label, run } of this.processorList) {
+      try {
+        current = run(current) ?? current;
+      } catch (thrown) {
+        if (thrown instanceof EventEmissionExit) return undefined;
+        this.report(toError(thrown), { stage: 'processor', component: label, eventName });
+        if (this.failClosed) return undefined;
+      }
+    }
+    return current;
+  }
+
+  private deliver(name: string, backend: Backend, event: TrackedEvent, eventName: string | undefined): void {
+    const fail = (thrown: unknown): void => this.report(toError(thrown), { stage: 'backend', component: name, eventName });
+    try {
+      const result = backend.send(event);
+      if (result && typeof result.then === 'function') {
+        const tracked: Promise<void> = result.then(undefined, fail).finally(() => this.pending.delete(tracked));
+        this.pending.add(tracked);
+      }
+    } catch (thrown) {
+      fail(thrown);
+    }
+  }
+
+  /** Resolves when every event sent so far has been delivered by every backend. */
+  async flush(): Promise<void> {
+    await this.settle('flush', (backend) => backend.flush?.());
+  }
+
+  /** Delivers everything accepted, then closes every backend. */
+  async close(): Promise<void> {
+    await this.settle('close', (backend) => backend.close?.());
+  }
+
+  private async settle(stage: 'flush' | 'close', step: (backend: Backend) => Promise<void> | undefined): Promise<void> {
+    await Promise.all(this.pending);
+    await Promise.all(
+      [...this.backendMap].map(async ([name, backend]) => {
+        try {
+          await step(backend);
+        } catch (thrown) {
+          this.report(toError(thrown), { stage, component: name });
+        }
+      }),
+    );
+  }
+}

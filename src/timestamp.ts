@@ -1,0 +1,62 @@
+/**
+ * A `Date` that also carries the microseconds within its millisecond, so that
+ * timestamps keep the precision Python's `datetime` has. It serializes (through
+ * `toJSON`, hence through `JSON.stringify`) the way Python's `isoformat()` writes an
+ * aware UTC datetime.
+ */
+export class EventTime extends Date {
+  /** Microseconds within the current millisecond, 0–999. */
+  readonly microsecond: number;
+
+  constructor(epochMilliseconds: number, microsecond = 0) {
+    super(epochMilliseconds);
+    this.microsecond = microsecond;
+  }
+
+  /** Python's `isoformat()` in UTC: `YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00`. */
+  override toJSON(): string {
+    return formatIsoTime(this);
+  }
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * Formats a date as Python's `datetime.isoformat()` does for an aware UTC datetime:
+ * `2013-10-03T08:24:55+00:00`, with a six-digit fraction when the microseconds are
+ * not zero (`2012-05-01T07:27:01.000200+00:00`). Never `Z`.
+ */
+export function formatIsoTime(date: Date): string {
+  const year = date.getUTCFullYear();
+  const yyyy = year >= 0 && year < 10000 ? String(year).padStart(4, '0') : String(year);
+  const base =
+    `${yyyy}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}` +
+    `T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}`;
+  const micros = date.getUTCMilliseconds() * 1000 + (date instanceof EventTime ? date.microsecond : 0);
+  return micros === 0 ? `${base}+00:00` : `${base}.${String(micros).padStart(6, '0')}+00:00`;
+}
+
+/** Wall-clock milliseconds minus the high-resolution clock, re-aligned on drift. */
+let clockOffset = performance.timeOrigin;
+
+/**
+ * The current time with microsecond precision where the platform gives it: the
+ * sub-millisecond part comes from the high-resolution clock, kept aligned with the
+ * wall clock (when they disagree on the millisecond, the wall clock wins and the
+ * alignment is reset).
+ */
+export function now(): EventTime {
+  const wall = Date.now();
+  const monotonic = performance.now();
+  let precise = clockOffset + monotonic;
+  if (Math.floor(precise) !== wall) {
+    clockOffset = wall - monotonic;
+    precise = wall;
+  }
+  return new EventTime(wall, Math.min(Math.floor((precise - wall) * 1000), 999));
+}
+
+/** A copy of `date` as an {@link EventTime}, keeping its microseconds. */
+export function toEventTime(date: Date): EventTime {
+  return new EventTime(date.getTime(), date instanceof EventTime ? date.microsecond : 0);
+}

@@ -1,0 +1,165 @@
+import { asyncContextLocator, type ContextLocator } from './context';
+import { logFailure, toError } from './errors';
+import { isPythonFalsy } from './python-truth';
+import { RoutingBackend } from './routing';
+import { now } from './timestamp';
+import type { Backend, Context, ErrorReporter, FailureInfo, Processor, ProcessorFunction, TrackedEvent } from './types';
+
+/** The name given to an event emitted without one (Open edX's `UNKNOWN_EVENT_TYPE`). */
+export const UNKNOWN_EVENT_TYPE = 'unknown';
+
+/** Options of {@link Tracker}. */
+export interface TrackerOptions {
+  /** Backends by name, called in sorted-name order. Default: none. */
+  backends?: Record<string, Backend>;
+  /** Processors run on every event before the backends. Default: none. */
+  processors?: Processor[];
+  /** Where contexts live. Default: {@link asyncContextLocator} (one frame per async flow). */
+  contextLocator?: ContextLocator;
+  /**
+   * Receives every failure on the event path: a processor or backend that throws, an
+   * event that cannot be copied or encoded, an event a backend had to drop. It must
+   * not throw. Default: one concise line on stderr per failure.
+   */
+  onError?: ErrorReporter;
+  /** The clock for event timestamps (tests freeze it). Default: the system clock, in microseconds. */
+  clock?: () => Date;
+}
+
+/** Counters of a tracker's life so far. */
+export interface TrackerStats {
+  /** Calls to `emit`. */
+  emitted: number;
+  /** Failures reported through `onError`. */
+  failures: number;
+}
+
+/**
+ * Builds events and routes them to backends: `emit(name, data)` makes
+ * `{ name, timestamp, data, context }` with the merged context of the caller's
+ * async flow, and hands it to a root {@link RoutingBackend}. Nothing on the event
+ * path throws into the caller of `emit`.
+ */
+export class Tracker {
+  /** The root router: the tracker's processors and backends. */
+  readonly routingBackend: RoutingBackend;
+  /** Where contexts live. */
+  readonly contextLocator: ContextLocator;
+  /** Counters; failures are also passed to `onError`. */
+  readonly stats: TrackerStats = { emitted: 0, failures: 0 };
+  private readonly onError: ErrorReporter;
+  private readonly clock: () => Date;
+  private closed = false;
+
+  constructor(options: TrackerOptions = {}) {
+    this.contextLocator = options.contextLocator ?? asyncContextLocator;
+    this.onError = options.onError ?? logFailure;
+    this.clock = options.clock ?? now;
+    this.routingBackend = new RoutingBackend({ backends: options.backends, processors: options.processors });
+    this.routingBackend.bindErrorReporter(this.report);
+  }
+
+  /** The backends, in the order they are called. */
+  get backends(): ReadonlyMap<string, Backend> {
+    return this.routingBackend.backends;
+  }
+
+  /** The root processors, in order. */
+  get processors(): readonly ProcessorFunction[] {
+    return this.routingBackend.processors;
+  }
+
+  /** The backend registered as `name`; throws when there is none. */
+  getBackend(name: string): Backend {
+    const backend = this.backends.get(name);
+    if (!backend) {
+      throw new Error(`No backend named '${name}'; registered: ${[...this.backends.keys()].join(', ') || 'none'}`);
+    }
+    return backend;
+  }
+
+  /** Adds a backend (see {@link RoutingBackend.registerBackend}). */
+  registerBackend(name: string, backend: Backend): void {
+    this.routingBackend.registerBackend(name, backend);
+  }
+
+  /** Appends a root processor (see {@link RoutingBackend.registerProcessor}). */
+  registerProcessor(processor: Processor): void {
+    this.routingBackend.registerProcessor(processor);
+  }
+
+  /**
+   * Emits an event. A falsy `name` becomes `'unknown'`; falsy `data` (as Python sees
+   * it: `null`, `''`, `0`, `false`, `[]`, `{}`) becomes `{}`. Never throws.
+   */
+  emit(name?: string | null, data?: unknown): void {
+    this.stats.emitted++;
+    const eventName = isPythonFalsy(name) ? UNKNOWN_EVENT_TYPE : String(name);
+    if (this.closed) {
+      this.report(new Error('the tracker is closed; the event was not sent'), { stage: 'emit', eventName });
+      return;
+    }
+    try {
+      const event: TrackedEvent = {
+        name: eventName,
+        timestamp: this.clock(),
+        data: isPythonFalsy(data) ? {} : data,
+        // The cached merge is shared: the router copies the event before anything changes it.
+        context: this.contextLocator.current().merge() as Context,
+      };
+      this.routingBackend.send(event);
+    } catch (thrown) {
+      this.report(toError(thrown), { stage: 'emit', eventName });
+    }
+  }
+
+  /**
+   * Enters the context layer `name` in the caller's frame (inside a request, the
+   * request's frame). Entering a name again replaces its fields and keeps its place.
+   */
+  enterContext(name: string, context: Context): void {
+    this.contextLocator.current().enter(name, context);
+  }
+
+  /** Exits the context layer `name`; throws when it is not entered. */
+  exitContext(name: string): void {
+    this.contextLocator.current().exit(name);
+  }
+
+  /**
+   * Runs `fn` (sync or async) with the layer `name` entered, and returns its result.
+   * The layer is entered in a new frame of `fn`'s own, so it is gone when `fn`
+   * ends, however it ends, and never visible to concurrent flows. An outer layer of
+   * the same name is back in force afterwards (Python deletes it instead).
+   */
+  context<T>(name: string, context: Context, fn: () => T): T {
+    const frame = this.contextLocator.current().child();
+    frame.enter(name, context);
+    return this.contextLocator.run(frame, fn);
+  }
+
+  /** A new object merging every entered layer in entry order (a later layer wins). */
+  resolveContext(): Context {
+    return { ...this.contextLocator.current().merge() };
+  }
+
+  /** Resolves when every event emitted so far has been delivered by every backend. */
+  flush(): Promise<void> {
+    return this.routingBackend.flush();
+  }
+
+  /** Delivers everything accepted, then closes every backend. Later emits are reported, not sent. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.routingBackend.close();
+  }
+
+  private readonly report = (error: Error, info: FailureInfo): void => {
+    this.stats.failures++;
+    try {
+      this.onError(error, info);
+    } catch {
+      // onError must not throw; if it does, the event path still must not.
+    }
+  };
+}
