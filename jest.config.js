@@ -4,9 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Type errors are caught by `npm run typecheck` (run by `npm test` first), so
-    // ts-jest only transpiles here, which keeps the suite fast.
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+    // tsconfig sets isolatedModules, so ts-jest only transpiles; type errors are
+    // caught by `npm run typecheck`, which `npm test` runs first.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 20000,
 };

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setOwn } from './objects';
 import type { Context } from './types';
 
 /**
@@ -43,7 +44,9 @@ export class ContextFrame {
   merge(): Readonly<Context> {
     if (this.merged === undefined) {
       const merged: Context = {};
-      for (const layer of this.layers.values()) Object.assign(merged, layer);
+      for (const layer of this.layers.values()) {
+        for (const key of Object.keys(layer)) setOwn(merged, key, layer[key]);
+      }
       this.merged = merged;
     }
     return this.merged;
