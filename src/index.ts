@@ -37,3 +37,9 @@ export type {
   ProcessorFunction,
   TrackedEvent,
 } from './types';
+export { serverTrack } from './views/server-track';
+export type { ServerTrackRequest } from './views/server-track';
+export { taskTrack } from './views/task-track';
+export type { TaskRequestInfo } from './views/task-track';
+export { courseContextFromUrl, parseCourseKey } from './request/course';
+export type { CourseContext, CourseKey } from './request/course';

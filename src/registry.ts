@@ -1,4 +1,4 @@
-import { logFailure } from './errors';
+import { logFailure, toError } from './errors';
 import type { Tracker } from './tracker';
 
 /** The name the default tracker is registered under. */
@@ -41,9 +41,25 @@ function missingTrackerMessage(name: string): string {
  * registered, the event is lost and the mistake reported on stderr.
  */
 export function emit(name?: string | null, data?: unknown): void {
+  withDefaultTracker('emit', name ?? undefined, (tracker) => tracker.emit(name, data));
+}
+
+/**
+ * Runs `use` with the default tracker, for helpers that must never throw: without
+ * a default tracker the mistake is reported on stderr; a throw from `use` is
+ * reported to the tracker's `onError`.
+ */
+export function withDefaultTracker(caller: string, eventName: string | undefined, use: (tracker: Tracker) => void): void {
   const tracker = trackers.get(DEFAULT_TRACKER_NAME);
-  if (tracker) tracker.emit(name, data);
-  else logFailure(new Error(missingTrackerMessage(DEFAULT_TRACKER_NAME)), { stage: 'emit', eventName: name ?? undefined });
+  if (!tracker) {
+    logFailure(new Error(`${caller}: ${missingTrackerMessage(DEFAULT_TRACKER_NAME)}`), { stage: 'emit', eventName });
+    return;
+  }
+  try {
+    use(tracker);
+  } catch (error) {
+    tracker.reportFailure(toError(error), { stage: 'emit', component: caller, eventName });
+  }
 }
 
 /** The module-level API of Open edX's `eventtracking.tracker`, as one object. */

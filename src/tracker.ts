@@ -56,7 +56,7 @@ export class Tracker {
     this.onError = options.onError ?? logFailure;
     this.clock = options.clock ?? now;
     this.routingBackend = new RoutingBackend({ backends: options.backends, processors: options.processors });
-    this.routingBackend.bindErrorReporter(this.report);
+    this.routingBackend.bindErrorReporter(this.reportFailure);
   }
 
   /** The backends, in the order they are called. */
@@ -96,7 +96,7 @@ export class Tracker {
     this.stats.emitted++;
     const eventName = isPythonFalsy(name) ? UNKNOWN_EVENT_TYPE : String(name);
     if (this.closed) {
-      this.report(new Error('the tracker is closed; the event was not sent'), { stage: 'emit', eventName });
+      this.reportFailure(new Error('the tracker is closed; the event was not sent'), { stage: 'emit', eventName });
       return;
     }
     try {
@@ -109,7 +109,7 @@ export class Tracker {
       };
       this.routingBackend.send(event);
     } catch (thrown) {
-      this.report(toError(thrown), { stage: 'emit', eventName });
+      this.reportFailure(toError(thrown), { stage: 'emit', eventName });
     }
   }
 
@@ -154,7 +154,11 @@ export class Tracker {
     return this.routingBackend.close();
   }
 
-  private readonly report = (error: Error, info: FailureInfo): void => {
+  /**
+   * Counts a failure and passes it to `onError`; never throws. Components working for
+   * this tracker (a request middleware, a backend) report their failures here.
+   */
+  readonly reportFailure = (error: Error, info: FailureInfo): void => {
     this.stats.failures++;
     try {
       this.onError(error, info);

@@ -1,0 +1,9 @@
+/**
+ * eventtracking/express: the request middleware and the inbound endpoints for Express 4 and 5.
+ * @packageDocumentation
+ */
+export { trackMiddleware } from './track-middleware';
+export type { TrackMiddlewareOptions } from './track-middleware';
+export { userTrackHandler } from './user-track-handler';
+export type { UserTrackHandlerOptions } from './user-track-handler';
+export type { ExpressHandler, ExpressRequest, NextFunction } from './request';

@@ -1,0 +1,20 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * The parts of an Express request (4 or 5) that eventtracking reads. Declared here so
+ * that using the adapter does not require Express's own types.
+ */
+export interface ExpressRequest extends IncomingMessage {
+  originalUrl?: string;
+  protocol?: string;
+  body?: unknown;
+  user?: unknown;
+  sessionID?: string;
+  session?: { id?: string } | null;
+}
+
+/** An Express `next` callback. */
+export type NextFunction = (error?: unknown) => void;
+
+/** An Express middleware or handler. */
+export type ExpressHandler = (req: ExpressRequest, res: ServerResponse, next: NextFunction) => void;

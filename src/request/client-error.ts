@@ -1,0 +1,10 @@
+/** A request our endpoints refuse: answered with `status` (4xx) and this message; nothing is emitted. */
+export class ClientError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}

@@ -1,0 +1,94 @@
+import { logFailure, toError } from '../errors';
+import { getTracker } from '../registry';
+import type { Tracker } from '../tracker';
+import { emitServerEvent, viewUsername } from '../views/server-event';
+import { compileUrlPatterns, isIgnoredPath, LMS_IGNORE_URL_PATTERNS } from './ignore';
+import { censor, formToLists, pageEventData, queryToLists } from './page-event';
+import { buildRequestContext, type RequestFacts } from './request-context';
+
+/** The options of a request middleware that do not depend on the framework. */
+export interface RequestTrackingOptions {
+  /** The tracker the request context is entered in and page events go to. Default: the default tracker, looked up per request. */
+  tracker?: Tracker;
+  /**
+   * The secret the session key is hashed with (Django's `SECRET_KEY`). Without one,
+   * `session` is `''` and a warning says so once. Default: `process.env.SECRET_KEY`.
+   */
+  secretKey?: string;
+  /**
+   * Paths (decoded, without the query) that get no page-request event, as regular
+   * expressions matched at the start of the path (Python's `re.match`). Default:
+   * the LMS list `['^/event', '^/login', '^/heartbeat', '^/segmentio/event', '^/performance']`.
+   */
+  ignoreUrlPatterns?: readonly (string | RegExp)[];
+  /** Whether to emit the page-request event (name = path, data = censored GET/POST JSON). Default: true. */
+  pageEvents?: boolean;
+  /** The name of the context layer holding the request fields. Default: `'edx.request'`. */
+  contextName?: string;
+}
+
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+/**
+ * What Open edX's `TrackMiddleware` does for each request, for any framework: enter
+ * the request context and emit the page-request event. The adapter opens the
+ * request's own context frame and calls {@link RequestTracking.enter} inside it.
+ */
+export class RequestTracking {
+  private readonly tracker: Tracker | undefined;
+  private readonly secretKey: string | undefined;
+  private readonly ignorePatterns: RegExp[];
+  private readonly pageEvents: boolean;
+  readonly contextName: string;
+
+  constructor(options: RequestTrackingOptions = {}, middlewareName = 'trackMiddleware') {
+    this.tracker = options.tracker;
+    this.secretKey = options.secretKey ?? process.env.SECRET_KEY;
+    this.ignorePatterns = compileUrlPatterns(options.ignoreUrlPatterns ?? LMS_IGNORE_URL_PATTERNS);
+    this.pageEvents = options.pageEvents ?? true;
+    this.contextName = options.contextName ?? 'edx.request';
+    if (!this.secretKey) {
+      console.warn(
+        `eventtracking: ${middlewareName} has no secret key, so the 'session' field will be ''. ` +
+          `Set the SECRET_KEY environment variable or pass { secretKey }.`,
+      );
+    }
+  }
+
+  /** The tracker of this middleware: the configured one, else the default (throws when there is none). */
+  resolveTracker(): Tracker {
+    return this.tracker ?? getTracker();
+  }
+
+  /**
+   * Enters the request context in the caller's frame and emits the page-request
+   * event unless the path is ignored. `body` is the parsed body, if a parser ran
+   * before; a form body is the page event's POST. Never throws: a failure is
+   * reported and the request goes on. Returns a function that exits the context.
+   */
+  enter(readFacts: () => RequestFacts, body: unknown): () => void {
+    let tracker: Tracker | undefined;
+    let exit = (): void => undefined;
+    try {
+      tracker = this.resolveTracker();
+      const facts = readFacts();
+      const context = buildRequestContext(facts, this.secretKey);
+      const frame = tracker.contextLocator.current();
+      frame.enter(this.contextName, context);
+      exit = () => {
+        if (frame.has(this.contextName)) frame.exit(this.contextName);
+      };
+      const path = String(context.path);
+      if (this.pageEvents && !isIgnoredPath(path, this.ignorePatterns)) {
+        const queryStart = facts.url.indexOf('?');
+        const get = queryStart < 0 ? {} : queryToLists(facts.url.slice(queryStart + 1));
+        const isForm = FORM_TYPES.test(String(facts.headers['content-type'] ?? ''));
+        const data = pageEventData(censor(get), censor(isForm ? formToLists(body) : {}));
+        emitServerEvent(tracker, viewUsername(facts.user), path, data, null);
+      }
+    } catch (error) {
+      (tracker?.reportFailure ?? logFailure)(toError(error), { stage: 'request', component: 'trackMiddleware' });
+    }
+    return exit;
+  }
+}

@@ -1,0 +1,114 @@
+import { toError } from '../errors';
+import { isPlainObject } from '../objects';
+import { ClientError } from '../request/client-error';
+import { courseContextFromUrl } from '../request/course';
+import type { Tracker } from '../tracker';
+import type { Context } from '../types';
+import { viewUsername } from './server-event';
+
+/** The context layer browser events are emitted in. */
+export const BROWSER_CONTEXT_NAME = 'edx.course.browser';
+
+/** The longest event name `/event` accepts. */
+export const MAX_EVENT_TYPE_LENGTH = 255;
+
+/** Options of the `/event` endpoint shared by every framework adapter. */
+export interface UserTrackOptions {
+  /** The tracker events go to. Default: the default tracker, looked up per request. */
+  tracker?: Tracker;
+  /** The longest `event` payload accepted, in characters; longer answers 413. Default: 50000. */
+  maxEventSize?: number;
+  /** The largest request body read, in bytes; larger answers 413. Default: 65536. */
+  maxBodySize?: number;
+  /**
+   * Finds the id of the user named by a `username` inside the payload, which Open
+   * edX adds to the payload as `user_id` when the payload has none. It may be async;
+   * return null or undefined for no such user. Default: no lookup.
+   */
+  lookupUserId?: (username: string) => unknown;
+}
+
+/** The parameters of one `/event` call, as the adapter read them from the query or the body. */
+export interface UserTrackParams {
+  event_type?: unknown;
+  event?: unknown;
+  page?: unknown;
+  courserun_key?: unknown;
+}
+
+/** What the endpoint answers. */
+export interface UserTrackResponse {
+  status: number;
+  /** `'success'` on 200, else the reason. */
+  body: string;
+}
+
+const SUCCESS: UserTrackResponse = { status: 200, body: 'success' };
+
+/**
+ * Open edX's `user_track` view, given the parameters already read: validates them,
+ * decodes the JSON payload (a payload that is not JSON is kept as the raw string),
+ * and emits the event in the context layer `edx.course.browser` (course from
+ * `courserun_key`, else from `page`; `username`; `event_source: 'browser'`; `page`).
+ * Throws {@link ClientError} for a client error; anything else is reported to
+ * the tracker and still answered 200, since the client did nothing wrong.
+ */
+export async function trackUserEvent(tracker: Tracker, user: unknown, params: UserTrackParams, options: UserTrackOptions): Promise<UserTrackResponse> {
+  const name = optionalString(params.event_type, 'event_type');
+  if (name.length > MAX_EVENT_TYPE_LENGTH) {
+    throw new ClientError(400, `event_type is ${name.length} characters; at most ${MAX_EVENT_TYPE_LENGTH} are accepted`);
+  }
+  const page = optionalString(params.page, 'page');
+  const courserunKey = params.courserun_key === null ? '' : optionalString(params.courserun_key, 'courserun_key');
+  const data = await decodePayload(params.event, options, tracker, name);
+  const context: Context = { ...courseContextFromUrl(page, courserunKey) };
+  context.username = viewUsername(user);
+  context.event_source = 'browser';
+  context.page = page;
+  tracker.context(BROWSER_CONTEXT_NAME, context, () => tracker.emit(name, data));
+  return SUCCESS;
+}
+
+function optionalString(value: unknown, field: string): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') throw new ClientError(400, `${field} must be a string`);
+  return value;
+}
+
+async function decodePayload(raw: unknown, options: UserTrackOptions, tracker: Tracker, name: string): Promise<unknown> {
+  const maxEventSize = options.maxEventSize ?? 50000;
+  let data: unknown;
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw === 'string') {
+    if (raw.length > maxEventSize) throw tooLarge(raw.length, maxEventSize);
+    data = parseJsonOrKeep(raw);
+  } else if (typeof raw === 'object') {
+    const size = JSON.stringify(raw).length;
+    if (size > maxEventSize) throw tooLarge(size, maxEventSize);
+    data = raw;
+  } else {
+    throw new ClientError(400, 'event must be a JSON string or a JSON object');
+  }
+  if (options.lookupUserId && isPlainObject(data) && 'username' in data && !('user_id' in data)) {
+    try {
+      const userId = await options.lookupUserId(String(data.username));
+      if (userId !== undefined && userId !== null) data.user_id = userId;
+    } catch (error) {
+      tracker.reportFailure(toError(error), { stage: 'request', component: 'lookupUserId', eventName: name });
+    }
+  }
+  return data;
+}
+
+function parseJsonOrKeep(text: string): unknown {
+  if (text === '') return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function tooLarge(size: number, limit: number): ClientError {
+  return new ClientError(413, `event is ${size} characters; at most ${limit} are accepted`);
+}

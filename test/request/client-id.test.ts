@@ -1,0 +1,58 @@
+import { gaClientId, readCookie } from '../../src/request/client-id';
+
+describe('gaClientId', () => {
+  it('takes the client id from the _ga cookie', () => {
+    expect(gaClientId('_ga=GA1.2.1033501218.1368477899', undefined)).toBe('1033501218.1368477899');
+  });
+
+  it('finds the cookie among others, with spaces', () => {
+    expect(gaClientId('a=1;  _ga = GA1.2.11.22 ; b=2', 'header-id')).toBe('11.22');
+  });
+
+  it('prefers the cookie over the header', () => {
+    expect(gaClientId('_ga=GA1.2.3.4', 'from-header')).toBe('3.4');
+  });
+
+  it('gives an empty string for a short or empty _ga cookie', () => {
+    expect(gaClientId('_ga=GA1.2', undefined)).toBe('');
+    expect(gaClientId('_ga=', 'h')).toBe('');
+  });
+
+  it('uses the X-EDX-GA-CLIENT-ID header without a cookie', () => {
+    expect(gaClientId(undefined, '555.666')).toBe('555.666');
+    expect(gaClientId('other=1', '555.666')).toBe('555.666');
+    expect(gaClientId('other=1', ['first', 'second'])).toBe('first');
+    expect(gaClientId(undefined, '')).toBe('');
+  });
+
+  it('gives null when neither is present', () => {
+    expect(gaClientId(undefined, undefined)).toBeNull();
+    expect(gaClientId('', undefined)).toBeNull();
+    expect(gaClientId('_gat=1; x_ga=GA1.2.3.4', [])).toBeNull();
+  });
+
+  it('decodes quoted and percent-encoded values, and never throws on bad ones', () => {
+    expect(gaClientId('_ga="GA1.2.3.4"', undefined)).toBe('3.4');
+    expect(gaClientId('_ga=GA1.2.%33.4', undefined)).toBe('3.4');
+    expect(gaClientId('_ga=GA1.2.%E0%A4%A.%ZZ', undefined)).toBe('%E0%A4%A.%ZZ');
+    expect(gaClientId('_ga="', undefined)).toBe('');
+  });
+});
+
+describe('readCookie', () => {
+  it('splits at the first "="', () => {
+    expect(readCookie('k=a=b', 'k')).toBe('a=b');
+  });
+
+  it('lets a later pair win, as Django does', () => {
+    expect(readCookie('k=1; k=2', 'k')).toBe('2');
+  });
+
+  it('does not take a chunk without "=" as a name', () => {
+    expect(readCookie('k; j=1', 'k')).toBeUndefined();
+  });
+
+  it('unescapes Python cookie quoting', () => {
+    expect(readCookie('k="a\\"b\\054c"', 'k')).toBe('a"b,c');
+  });
+});
