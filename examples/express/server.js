@@ -1,0 +1,76 @@
+// A small course site instrumented like the Open edX LMS: every request gets the
+// edx.request context, page views and browser events go to ./tracking.log in the
+// legacy format. Run it with `npm start`, then open http://127.0.0.1:3000/.
+const { randomUUID } = require('node:crypto');
+const express = require('express');
+const { createTracker, edxDefaults, registerTracker, tracker } = require('eventtracking');
+const { trackMiddleware, userTrackHandler } = require('eventtracking/express');
+const { renderCoursePage, renderHome } = require('./pages');
+
+const PORT = Number(process.env.PORT ?? 3000);
+const HOST = process.env.HOST ?? '127.0.0.1';
+const TRACKING_LOG = process.env.TRACKING_LOG ?? './tracking.log';
+// A demo secret for the session hash; a real site reads its own from the environment.
+const SECRET_KEY = process.env.SECRET_KEY ?? 'demo-secret-key-do-not-use-in-production';
+const COURSE_ID = 'course-v1:edX+DemoX+Demo_2014';
+
+/** Builds the demo app writing to `trackingLog`; used by `npm start` and by the tests. */
+function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY } = {}) {
+  const eventTracker = createTracker(edxDefaults({ trackingLog }));
+  registerTracker(eventTracker);
+
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  // Stand-ins for a session store and an auth middleware: tracking reads what they set.
+  app.use(demoSession);
+  app.use(demoLogin);
+  app.use(express.urlencoded({ extended: false }));
+  app.use(trackMiddleware({ secretKey }));
+
+  app.get('/', (req, res) => res.send(renderHome(req.user, COURSE_ID)));
+  app.get('/login', (req, res) => {
+    const username = String(req.query.user ?? 'alice').replace(/[^\w.-]/g, '') || 'alice';
+    res.cookie('demo_user', username, { httpOnly: true, sameSite: 'lax' });
+    tracker.emit('edx.user.login', { username });
+    res.redirect('/');
+  });
+  app.get('/courses/:courseId/courseware/', (req, res) => res.send(renderCoursePage(req.user, req.params.courseId)));
+  app.post('/courses/:courseId/enroll', (req, res) => {
+    tracker.emit('edx.course.enrollment.activated', { course_id: req.params.courseId, mode: 'audit' });
+    res.redirect(`/courses/${req.params.courseId}/courseware/`);
+  });
+  app.all('/event', userTrackHandler());
+  return { app, tracker: eventTracker };
+}
+
+function demoSession(req, res, next) {
+  const match = /(?:^|;\s*)demo_session=([\w-]+)/.exec(req.headers.cookie ?? '');
+  req.sessionID = match ? match[1] : randomUUID();
+  if (!match) res.cookie('demo_session', req.sessionID, { httpOnly: true, sameSite: 'lax' });
+  next();
+}
+
+const DEMO_USERS = new Map([['alice', 42], ['bob', 43]]);
+
+function demoLogin(req, _res, next) {
+  const match = /(?:^|;\s*)demo_user=([\w.-]+)/.exec(req.headers.cookie ?? '');
+  if (match) req.user = { id: DEMO_USERS.get(match[1]) ?? 1000, username: match[1] };
+  next();
+}
+
+if (require.main === module) {
+  const { app, tracker: eventTracker } = createDemoApp();
+  const server = app.listen(PORT, HOST, () => {
+    console.log(`Demo course site on http://${HOST}:${PORT}/ — events go to ${TRACKING_LOG}`);
+  });
+  const stop = () => {
+    server.close(async () => {
+      await eventTracker.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+module.exports = { createDemoApp };
