@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+
+// The demo runs on the built package, as `npm start` does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createDemoApp } = require('../../examples/express/server.js');
+
+const COURSE = 'course-v1:edX+DemoX+Demo_2014';
+
+describe('the Express demo (npm start)', () => {
+  it('writes page, server and browser events of a signed-in visit to tracking.log', async () => {
+    const trackingLog = join(mkdtempSync(join(tmpdir(), 'et-demo-')), 'tracking.log');
+    const { app, tracker } = createDemoApp({ trackingLog, secretKey: 'demo-secret' });
+    const agent = request.agent(app);
+    await agent.get('/login?user=alice').expect(302);
+    await agent.get(`/courses/${COURSE}/courseware/`).expect(200).expect(/Play video/);
+    await agent.post(`/courses/${COURSE}/enroll`).type('form').send({ password: 'hunter2' }).expect(302);
+    await agent
+      .post('/event')
+      .type('form')
+      .send({ event_type: 'play_video', event: '{"id":"intro-video","currentTime":0}', page: `http://127.0.0.1/courses/${COURSE}/courseware/`, courserun_key: COURSE })
+      .expect(200, 'success');
+    await tracker.close();
+
+    const events = readFileSync(trackingLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(events.map((e) => e.event_type)).toEqual([
+      'edx.user.login',
+      `/courses/${COURSE}/courseware/`,
+      `/courses/${COURSE}/enroll`,
+      'edx.course.enrollment.activated',
+      'play_video',
+    ]);
+    const [login, page, enrollPage, enrollment, video] = events;
+    expect(login).toMatchObject({ username: '', event_source: 'server', event: { username: 'alice' } });
+    expect(page).toMatchObject({ username: 'alice', context: { user_id: 42, course_id: COURSE, org_id: 'edX' }, event: '{"GET": {}, "POST": {}}' });
+    expect(page.session).toMatch(/^[0-9a-f]{32}$/);
+    expect(enrollPage.event).toBe('{"GET": {}, "POST": {"password": "********"}}');
+    expect(enrollment).toMatchObject({ username: 'alice', event: { course_id: COURSE, mode: 'audit' }, context: { user_id: 42 } });
+    expect(video).toMatchObject({
+      username: 'alice',
+      event_source: 'browser',
+      event: '{"id": "intro-video", "currentTime": 0}',
+      page: `http://127.0.0.1/courses/${COURSE}/courseware/`,
+      context: { user_id: 42, path: '/event', course_id: COURSE, org_id: 'edX' },
+    });
+    expect(video.session).toBe(page.session);
+  });
+});
