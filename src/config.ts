@@ -3,6 +3,7 @@ import { MemoryBackend } from './backends/memory';
 import { isPlainObject } from './objects';
 import { LegacyFieldMappingProcessor } from './processors/legacy-field-mapping';
 import { NameWhitelistProcessor } from './processors/name-whitelist';
+import { PrefixedEventProcessor, type PrefixedEventProcessorOptions } from './processors/prefixed-event';
 import { RegexFilterProcessor } from './processors/regex-filter';
 import { RoutingBackend } from './routing';
 import { Tracker, type TrackerOptions } from './tracker';
@@ -53,6 +54,10 @@ registerEngine('MemoryBackend', () => new MemoryBackend());
 registerEngine('LegacyFieldMappingProcessor', () => new LegacyFieldMappingProcessor(), [
   'track.shim.LegacyFieldMappingProcessor',
   'common.djangoapps.track.shim.LegacyFieldMappingProcessor',
+]);
+registerEngine('PrefixedEventProcessor', (o) => new PrefixedEventProcessor(o as PrefixedEventProcessorOptions), [
+  'track.shim.PrefixedEventProcessor',
+  'common.djangoapps.track.shim.PrefixedEventProcessor',
 ]);
 registerEngine('NameWhitelistProcessor', (o) => new NameWhitelistProcessor(o), [
   'eventtracking.processors.whitelist.NameWhitelistProcessor',

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { setOwn } from './objects';
+import { assignOwn } from './objects';
 import type { Context } from './types';
 
 /**
@@ -9,12 +9,18 @@ import type { Context } from './types';
 export class ContextFrame {
   private readonly layers: Map<string, Context>;
   private merged: Context | undefined;
-  /** Request-scoped values other than contexts (for example event transactions). */
+  /**
+   * Request-scoped values other than contexts (for example event transactions). A
+   * child frame starts with its parent's values, except a child of the root frame:
+   * what is set at the process level never leaks into requests.
+   */
   readonly values: Map<symbol, unknown>;
+  private readonly isRoot: boolean;
 
-  constructor(layers?: Iterable<[string, Context]>, values?: Iterable<[symbol, unknown]>) {
+  constructor(layers?: Iterable<[string, Context]>, values?: Iterable<[symbol, unknown]>, isRoot = false) {
     this.layers = new Map(layers);
     this.values = new Map(values);
+    this.isRoot = isRoot;
   }
 
   /** Enters (or replaces, keeping its position) the layer `name`. */
@@ -44,17 +50,15 @@ export class ContextFrame {
   merge(): Readonly<Context> {
     if (this.merged === undefined) {
       const merged: Context = {};
-      for (const layer of this.layers.values()) {
-        for (const key of Object.keys(layer)) setOwn(merged, key, layer[key]);
-      }
+      for (const layer of this.layers.values()) assignOwn(merged, layer);
       this.merged = merged;
     }
     return this.merged;
   }
 
-  /** A new frame starting from this one's layers and values; changes to it stay in it. */
+  /** A new frame starting from this one's layers and values (see `values`); changes to it stay in it. */
   child(): ContextFrame {
-    return new ContextFrame(this.layers, this.values);
+    return new ContextFrame(this.layers, this.isRoot ? undefined : this.values);
   }
 }
 
@@ -70,7 +74,7 @@ export interface ContextLocator {
 }
 
 const storage = new AsyncLocalStorage<ContextFrame>();
-const rootFrame = new ContextFrame();
+const rootFrame = new ContextFrame(undefined, undefined, true);
 
 /**
  * The default locator: one frame per async flow, kept in an AsyncLocalStorage, so

@@ -12,8 +12,9 @@ export interface EdxDefaultsOptions {
 
 /**
  * The LMS production configuration (`EVENT_TRACKING_BACKENDS`) as data for
- * {@link createTracker}: the `tracking_logs` branch runs the legacy shim and writes
- * `tracking.log` through a {@link LoggerBackend}.
+ * {@link createTracker}: the `tracking_logs` branch runs the legacy shim and the
+ * `PrefixedEventProcessor`, and writes
+ * `tracking.log` through a {@link LoggerBackend}, after the legacy transformers.
  *
  * @example registerTracker(createTracker(edxDefaults({ trackingLog: '/var/log/tracking.log' })))
  */
@@ -26,7 +27,7 @@ export function edxDefaults(options: EdxDefaultsOptions = {}): TrackerConfig {
         engine: 'RoutingBackend',
         options: {
           backends: { logger },
-          processors: [{ engine: 'LegacyFieldMappingProcessor' }],
+          processors: [{ engine: 'LegacyFieldMappingProcessor' }, { engine: 'PrefixedEventProcessor' }],
         },
       },
     },

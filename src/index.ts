@@ -43,3 +43,29 @@ export { taskTrack } from './views/task-track';
 export type { TaskRequestInfo } from './views/task-track';
 export { courseContextFromUrl, parseCourseKey } from './request/course';
 export type { CourseContext, CourseKey } from './request/course';
+export { PrefixedEventProcessor } from './processors/prefixed-event';
+export type { PrefixedEventProcessorOptions } from './processors/prefixed-event';
+export { EventTransformer } from './processors/transformers/base';
+export type { EventTransformerClass, TransformerOptions } from './processors/transformers/base';
+export { TransformerRegistry, TransformerNotFoundError } from './processors/transformers/registry';
+export { transformerRegistry, registerTransformer } from './processors/transformers/default-registry';
+export {
+  SequenceTabSelectedEventTransformer,
+  LinearSequenceEventTransformer,
+  NextSelectedEventTransformer,
+  PreviousSelectedEventTransformer,
+} from './processors/transformers/sequence';
+export { VideoEventTransformer, VIDEO_EVENT_TYPES } from './processors/transformers/video';
+export { parseUsageKey, usageKeyHtmlId } from './processors/transformers/usage-key';
+export type { UsageKey } from './processors/transformers/usage-key';
+export {
+  createNewEventTransactionId,
+  getEventTransactionId,
+  setEventTransactionId,
+  getEventTransactionType,
+  setEventTransactionType,
+  eventTransactionFields,
+} from './event-transaction';
+export type { EventTransactionFields } from './event-transaction';
+export { SEGMENTIO_CONTEXT_NAME, SEGMENTIO_ERRORS, SegmentioValidationError } from './views/segmentio';
+export type { SegmentioMappingOptions, SegmentioUser } from './views/segmentio';

@@ -75,7 +75,7 @@ describe('edxDefaults', () => {
           engine: 'RoutingBackend',
           options: {
             backends: { logger: { engine: 'LoggerBackend', options: { maxEventSize: 50000, filename: '/var/log/tracking.log' } } },
-            processors: [{ engine: 'LegacyFieldMappingProcessor' }],
+            processors: [{ engine: 'LegacyFieldMappingProcessor' }, { engine: 'PrefixedEventProcessor' }],
           },
         },
       },
