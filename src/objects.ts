@@ -12,3 +12,8 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   if (key === '__proto__') defineDataProperty(target, key, value);
   else target[key] = value;
 }
+
+/** Copies `source`'s own enumerable keys onto `target`, as data (a `__proto__` key included). */
+export function assignOwn(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key of Object.keys(source)) setOwn(target, key, source[key]);
+}

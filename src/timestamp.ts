@@ -60,3 +60,32 @@ export function now(): EventTime {
 export function toEventTime(date: Date): EventTime {
   return new EventTime(date.getTime(), date instanceof EventTime ? date.microsecond : 0);
 }
+
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * Parses an ISO 8601 timestamp as dateutil does for the forms Segment sends:
+ * a fraction of any length (nanoseconds included) is cut to microseconds, an offset
+ * is applied, and a time without an offset is taken as UTC.
+ *
+ * @returns the time, or null when `text` is not such a timestamp.
+ */
+export function parseIsoTimestamp(text: unknown): EventTime | null {
+  if (typeof text !== 'string') return null;
+  const match = ISO_TIMESTAMP.exec(text.trim());
+  if (!match) return null;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone = 'Z'] = match;
+  const micros = Number(fraction.slice(0, 6).padEnd(6, '0'));
+  const local = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Math.floor(micros / 1000));
+  const inRange = Number(month) >= 1 && Number(month) <= 12 && Number(hour) < 24 && Number(minute) < 60 && Number(second) < 60;
+  if (!inRange || new Date(local).getUTCDate() !== Number(day)) return null;
+  return new EventTime(local - zoneOffsetMinutes(zone) * 60_000, micros % 1000);
+}
+
+function zoneOffsetMinutes(zone: string): number {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
+}

@@ -7,3 +7,5 @@ export type { TrackMiddlewareOptions } from './track-middleware';
 export { userTrackHandler } from './user-track-handler';
 export type { UserTrackHandlerOptions } from './user-track-handler';
 export type { ExpressHandler, ExpressRequest, NextFunction } from './request';
+export { segmentioHandler } from './segmentio-handler';
+export type { SegmentioOptions } from '../views/segmentio-endpoint';

@@ -3,6 +3,8 @@ export class ClientError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Headers the answer must carry (for example `Allow` with a 405). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'ClientError';

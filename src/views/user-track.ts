@@ -36,24 +36,14 @@ export interface UserTrackParams {
   courserun_key?: unknown;
 }
 
-/** What the endpoint answers. */
-export interface UserTrackResponse {
-  status: number;
-  /** `'success'` on 200, else the reason. */
-  body: string;
-}
-
-const SUCCESS: UserTrackResponse = { status: 200, body: 'success' };
-
 /**
  * Open edX's `user_track` view, given the parameters already read: validates them,
  * decodes the JSON payload (a payload that is not JSON is kept as the raw string),
  * and emits the event in the context layer `edx.course.browser` (course from
  * `courserun_key`, else from `page`; `username`; `event_source: 'browser'`; `page`).
- * Throws {@link ClientError} for a client error; anything else is reported to
- * the tracker and still answered 200, since the client did nothing wrong.
+ * Throws {@link ClientError} for a client error.
  */
-export async function trackUserEvent(tracker: Tracker, user: unknown, params: UserTrackParams, options: UserTrackOptions): Promise<UserTrackResponse> {
+export async function trackUserEvent(tracker: Tracker, user: unknown, params: UserTrackParams, options: UserTrackOptions): Promise<void> {
   const name = optionalString(params.event_type, 'event_type');
   if (name.length > MAX_EVENT_TYPE_LENGTH) {
     throw new ClientError(400, `event_type is ${name.length} characters; at most ${MAX_EVENT_TYPE_LENGTH} are accepted`);
@@ -66,7 +56,6 @@ export async function trackUserEvent(tracker: Tracker, user: unknown, params: Us
   context.event_source = 'browser';
   context.page = page;
   tracker.context(BROWSER_CONTEXT_NAME, context, () => tracker.emit(name, data));
-  return SUCCESS;
 }
 
 function optionalString(value: unknown, field: string): string {

@@ -1,0 +1,76 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isPlainObject } from '../objects';
+import { ClientError } from '../request/client-error';
+import { getTracker } from '../registry';
+import type { Tracker } from '../tracker';
+import { answer, queryString, requestBody, type EndpointRequest, type EndpointResponse } from './endpoint';
+import { SegmentioValidationError, trackSegmentioEvent, type SegmentioMappingOptions } from './segmentio';
+
+/** Options of the Segment webhook endpoint (`/segmentio/event`). */
+export interface SegmentioOptions extends SegmentioMappingOptions {
+  /** The tracker events go to. Default: the default tracker, looked up per request. */
+  tracker?: Tracker;
+  /**
+   * The shared secret Segment sends as `?key=` (Open edX's `TRACKING_SEGMENTIO_WEBHOOK_SECRET`).
+   * Without one every request is refused (401). Default: `process.env.TRACKING_SEGMENTIO_WEBHOOK_SECRET`.
+   */
+  secret?: string;
+  /** The largest body read, in bytes; larger answers 413. Default: 262144. */
+  maxBodySize?: number;
+}
+
+const OK: EndpointResponse = { status: 200, body: '', contentType: 'text/plain; charset=utf-8' };
+
+/**
+ * Builds the Segment webhook endpoint for any framework (Open edX's
+ * `segmentio_event`): POST only (405), `?key=` must equal the secret (401, compared
+ * in constant time), a body that is not a JSON object is a 400 and one over
+ * `maxBodySize` a 413. Then the message is mapped and emitted; an invalid event is
+ * still answered 200 (so that a leaked key reveals nothing) and reported to the
+ * tracker's `onError`.
+ */
+export function segmentioResponder(options: SegmentioOptions): (request: EndpointRequest) => Promise<EndpointResponse> {
+  const secret = options.secret ?? process.env.TRACKING_SEGMENTIO_WEBHOOK_SECRET;
+  if (!secret) {
+    console.warn('eventtracking: segmentioHandler has no secret, so it refuses every request (401). Set TRACKING_SEGMENTIO_WEBHOOK_SECRET or pass { secret }.');
+  }
+  const expected = secret ? digest(secret) : undefined;
+  return (request) =>
+    answer('segmentioHandler', OK, async (setTracker) => {
+      if (request.method !== 'POST') throw new ClientError(405, `method ${request.method} is not allowed; use POST`, { Allow: 'POST' });
+      const key = new URLSearchParams(queryString(request.url)).getAll('key').pop();
+      if (!expected || !key || !timingSafeEqual(digest(key), expected)) throw new ClientError(401, 'Unauthorized');
+      const tracker = options.tracker ?? getTracker();
+      setTracker(tracker);
+      const message = await readMessage(request, options.maxBodySize ?? 262144);
+      try {
+        await trackSegmentioEvent(tracker, message, options);
+      } catch (error) {
+        if (!(error instanceof SegmentioValidationError)) throw error;
+        const eventName = isPlainObject(message.properties) ? String(message.properties.name) : undefined;
+        tracker.reportFailure(error, { stage: 'request', component: 'segmentio', eventName });
+      }
+      return OK;
+    });
+}
+
+/** Equal-length digests, so that comparing them takes the same time whatever the key. */
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+async function readMessage(request: EndpointRequest, maxBodySize: number): Promise<Record<string, unknown>> {
+  const body = await requestBody(request, maxBodySize);
+  let message: unknown;
+  if ('parsed' in body) {
+    message = body.parsed;
+  } else {
+    try {
+      message = JSON.parse(body.raw);
+    } catch (error) {
+      throw new ClientError(400, `the body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (!isPlainObject(message)) throw new ClientError(400, 'the body must be a JSON object (a Segment message)');
+  return message;
+}

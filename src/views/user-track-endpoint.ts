@@ -1,0 +1,34 @@
+import { ClientError } from '../request/client-error';
+import { paramsFromParsedBody, paramsFromQuery, paramsFromRawBody } from '../request/event-params';
+import { getTracker } from '../registry';
+import { answer, queryString, requestBody, type EndpointRequest, type EndpointResponse } from './endpoint';
+import { trackUserEvent, type UserTrackOptions, type UserTrackParams } from './user-track';
+
+const SUCCESS: EndpointResponse = { status: 200, body: 'success', contentType: 'text/html; charset=utf-8' };
+
+/**
+ * The `/event` endpoint for any framework: reads the parameters from the query (GET)
+ * or the body (POST), emits the browser event and answers 200 `success`. A malformed
+ * request gets a 4xx naming the problem; a failure of ours is reported and still
+ * answered 200, so the browser does not retry. Never rejects.
+ */
+export function respondToUserTrack(request: EndpointRequest, options: UserTrackOptions): Promise<EndpointResponse> {
+  return answer('userTrackHandler', SUCCESS, async (setTracker) => {
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      throw new ClientError(405, `method ${request.method} is not allowed; use GET or POST`, { Allow: 'GET, POST' });
+    }
+    const tracker = options.tracker ?? getTracker();
+    setTracker(tracker);
+    const params = await readParams(request, options.maxBodySize ?? 65536);
+    await trackUserEvent(tracker, request.user, params, options);
+    return SUCCESS;
+  });
+}
+
+async function readParams(request: EndpointRequest, maxBodySize: number): Promise<UserTrackParams> {
+  if (request.method === 'GET') return paramsFromQuery(queryString(request.url));
+  const body = await requestBody(request, maxBodySize);
+  if ('raw' in body) return paramsFromRawBody(request.headers['content-type'], body.raw);
+  // A body parser ran; one that did not match the content type leaves no body.
+  return body.parsed === undefined ? {} : paramsFromParsedBody(body.parsed);
+}
