@@ -69,6 +69,8 @@ export class ContextFrame {
 export interface ContextLocator {
   /** The frame of the calling flow. */
   current(): ContextFrame;
+  /** The process-level frame, current outside any flow. */
+  root(): ContextFrame;
   /** Runs `fn` (and every async continuation it starts) with `frame` as the current frame. */
   run<T>(frame: ContextFrame, fn: () => T): T;
 }
@@ -84,14 +86,24 @@ const rootFrame = new ContextFrame(undefined, undefined, true);
  */
 export const asyncContextLocator: ContextLocator = {
   current: () => storage.getStore() ?? rootFrame,
+  root: () => rootFrame,
   run: (frame, fn) => storage.run(frame, fn),
 };
 
 /**
  * Runs `fn` in a new frame that starts as a copy of the caller's: what `fn` (and the
  * async work it starts) enters or exits is seen by it alone and gone when it ends.
- * The request middleware calls this once per request.
  */
 export function openContextFrame<T>(fn: () => T, locator: ContextLocator = asyncContextLocator): T {
   return locator.run(locator.current().child(), fn);
+}
+
+/**
+ * Runs `fn` in a new frame that starts from the process root, whatever frame the
+ * caller is in: a request's contexts never depend on which flow happened to call the
+ * middleware (a pooled connection's callback, say, runs in the flow that opened the
+ * connection). The request middleware calls this once per request.
+ */
+export function openRequestFrame<T>(fn: () => T, locator: ContextLocator = asyncContextLocator): T {
+  return locator.run(locator.root().child(), fn);
 }

@@ -5,7 +5,7 @@
 export { Tracker, UNKNOWN_EVENT_TYPE } from './tracker';
 export type { TrackerOptions, TrackerStats } from './tracker';
 export { tracker, emit, getTracker, registerTracker, unregisterTracker, findTracker, DEFAULT_TRACKER_NAME } from './registry';
-export { ContextFrame, asyncContextLocator, openContextFrame } from './context';
+export { ContextFrame, asyncContextLocator, openContextFrame, openRequestFrame } from './context';
 export type { ContextLocator } from './context';
 export { RoutingBackend } from './routing';
 export type { RoutingBackendOptions } from './routing';

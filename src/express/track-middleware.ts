@@ -1,4 +1,4 @@
-import { asyncContextLocator, openContextFrame } from '../context';
+import { asyncContextLocator, openRequestFrame } from '../context';
 import type { RequestUser } from '../request/request-context';
 import { RequestTracking, type RequestTrackingOptions } from '../request/request-tracking';
 import type { ExpressHandler, ExpressRequest } from './request';
@@ -32,10 +32,10 @@ export function trackMiddleware(options: TrackMiddlewareOptions = {}): ExpressHa
   const getSessionKey = options.getSessionKey ?? ((req: ExpressRequest) => req.sessionID ?? req.session?.id);
   const locator = options.tracker?.contextLocator ?? asyncContextLocator;
   return function trackMiddleware(req, res, next) {
-    openContextFrame(() => {
+    openRequestFrame(() => {
       const exit = tracking.enter(
+        req.originalUrl ?? req.url ?? '/',
         () => ({
-          url: req.originalUrl ?? req.url ?? '/',
           headers: req.headers,
           remoteAddress: req.socket?.remoteAddress,
           protocol: req.protocol ?? ((req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'),

@@ -1,4 +1,4 @@
-import { asyncContextLocator, openContextFrame } from '../context';
+import { asyncContextLocator, openRequestFrame } from '../context';
 import type { RequestUser } from '../request/request-context';
 import { RequestTracking, type RequestTrackingOptions } from '../request/request-tracking';
 import type { KoaContext, KoaMiddleware } from './context';
@@ -31,10 +31,10 @@ export function trackMiddleware(options: KoaTrackMiddlewareOptions = {}): KoaMid
   const getSessionKey = options.getSessionKey ?? defaultSessionKey;
   const locator = options.tracker?.contextLocator ?? asyncContextLocator;
   return function trackMiddleware(ctx, next) {
-    return openContextFrame(async () => {
+    return openRequestFrame(async () => {
       const exit = tracking.enter(
+        ctx.originalUrl,
         () => ({
-          url: ctx.originalUrl,
           headers: ctx.req.headers,
           remoteAddress: ctx.req.socket?.remoteAddress,
           protocol: ctx.protocol,

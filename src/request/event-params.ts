@@ -16,47 +16,85 @@ export function paramsFromQuery(search: string): UserTrackParams {
   return params;
 }
 
+/** The media type of a Content-Type header, lowercased, without parameters. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function isJson(type: string): boolean {
+  return type === 'application/json' || type.endsWith('+json');
+}
+
 /**
- * The `/event` parameters of a body a framework already parsed: a form (values may
- * be arrays, of which the last counts) or a JSON object (taken as it is).
+ * The `/event` parameters of a body a framework already parsed: a form (a repeated
+ * field is an array, whose last value counts, as Django's `QueryDict.get`) or a JSON
+ * object, taken as it is (an array is a value, not repeated fields).
  */
-export function paramsFromParsedBody(body: unknown): UserTrackParams {
+export function paramsFromParsedBody(contentType: string | undefined, body: unknown): UserTrackParams {
   if (!isPlainObject(body)) throw new ClientError(400, 'the body must be a form or a JSON object');
+  const form = !isJson(mediaType(contentType));
   const params: UserTrackParams = {};
   for (const name of PARAM_NAMES) {
     if (!Object.prototype.hasOwnProperty.call(body, name)) continue;
     const value = body[name];
-    params[name] = Array.isArray(value) ? value[value.length - 1] : value;
+    params[name] = form && Array.isArray(value) ? value[value.length - 1] : value;
   }
   return params;
 }
 
 /**
  * The `/event` parameters of a raw body: form-encoded (`application/x-www-form-urlencoded`,
- * also accepted as `text/plain`, which `navigator.sendBeacon` may send) or JSON.
+ * also accepted as `text/plain`, which `navigator.sendBeacon` may send), multipart
+ * (text fields; files are ignored, as Django leaves them out of `request.POST`) or JSON.
  */
-export function paramsFromRawBody(contentType: string | undefined, body: string): UserTrackParams {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/json' || type.endsWith('+json')) {
+export async function paramsFromRawBody(contentType: string | undefined, body: Buffer): Promise<UserTrackParams> {
+  const type = mediaType(contentType);
+  if (isJson(type)) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      parsed = JSON.parse(decodeUtf8(body));
     } catch (error) {
+      if (error instanceof ClientError) throw error;
       throw new ClientError(400, `the body is not valid JSON: ${(error as Error).message}`);
     }
-    return paramsFromParsedBody(parsed);
+    return paramsFromParsedBody(contentType, parsed);
   }
-  if (type === 'application/x-www-form-urlencoded' || type === 'text/plain' || (type === '' && body === '')) {
-    return paramsFromQuery(body);
+  if (type === 'application/x-www-form-urlencoded' || type === 'text/plain' || (type === '' && body.length === 0)) {
+    return paramsFromQuery(decodeUtf8(body));
   }
-  throw new ClientError(415, `content type '${type || 'none'}' is not accepted; send application/x-www-form-urlencoded or application/json`);
+  if (type === 'multipart/form-data') return paramsFromMultipart(contentType ?? '', body);
+  throw new ClientError(
+    415,
+    `content type '${type || 'none'}' is not accepted; send application/x-www-form-urlencoded, multipart/form-data or application/json`,
+  );
 }
 
-/**
- * Reads a request body as UTF-8 text, refusing more than `maxBytes` (413) and
- * invalid UTF-8 (400).
- */
-export async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+async function paramsFromMultipart(contentType: string, body: Buffer): Promise<UserTrackParams> {
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch (error) {
+    throw new ClientError(400, `the multipart body does not parse: ${(error as Error).message}`);
+  }
+  const params: UserTrackParams = {};
+  for (const name of PARAM_NAMES) {
+    const values = form.getAll(name).filter((value): value is string => typeof value === 'string');
+    if (values.length > 0) params[name] = values[values.length - 1];
+  }
+  return params;
+}
+
+/** The body as UTF-8 text; invalid UTF-8 is a 400. */
+export function decodeUtf8(body: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new ClientError(400, 'the body is not valid UTF-8');
+  }
+}
+
+/** Reads a request body, refusing more than `maxBytes` (413). */
+export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
   const chunks: Buffer[] = [];
@@ -66,11 +104,7 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
     if (size > maxBytes) throw bodyTooLarge(maxBytes);
     chunks.push(chunk as Buffer);
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new ClientError(400, 'the body is not valid UTF-8');
-  }
+  return Buffer.concat(chunks);
 }
 
 function bodyTooLarge(maxBytes: number): ClientError {

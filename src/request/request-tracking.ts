@@ -4,7 +4,7 @@ import type { Tracker } from '../tracker';
 import { emitServerEvent, viewUsername } from '../views/server-event';
 import { compileUrlPatterns, isIgnoredPath, LMS_IGNORE_URL_PATTERNS } from './ignore';
 import { censor, formToLists, pageEventData, queryToLists } from './page-event';
-import { buildRequestContext, type RequestFacts } from './request-context';
+import { buildRequestContext, decodedPath, type RequestFacts } from './request-context';
 
 /** The options of a request middleware that do not depend on the framework. */
 export interface RequestTrackingOptions {
@@ -64,14 +64,19 @@ export class RequestTracking {
    * Enters the request context in the caller's frame and emits the page-request
    * event unless the path is ignored. `body` is the parsed body, if a parser ran
    * before; a form body is the page event's POST. Never throws: a failure is
-   * reported and the request goes on. Returns a function that exits the context.
+   * reported (and, as in Open edX, an exception event emitted) and the request goes
+   * on. Returns a function that exits the context.
+   *
+   * @param url - the request target (path and query).
+   * @param readFacts - what the framework knows of the request besides `url`; it may
+   *   call user code (`getUser`), so it runs inside the failure guard.
    */
-  enter(readFacts: () => RequestFacts, body: unknown): () => void {
+  enter(url: string, readFacts: () => Omit<RequestFacts, 'url'>, body: unknown): () => void {
     let tracker: Tracker | undefined;
     let exit = (): void => undefined;
     try {
       tracker = this.resolveTracker();
-      const facts = readFacts();
+      const facts: RequestFacts = { url, ...readFacts() };
       const context = buildRequestContext(facts, this.secretKey);
       const frame = tracker.contextLocator.current();
       frame.enter(this.contextName, context);
@@ -88,7 +93,21 @@ export class RequestTracking {
       }
     } catch (error) {
       (tracker?.reportFailure ?? logFailure)(toError(error), { stage: 'request', component: 'trackMiddleware' });
+      if (tracker) emitExceptionEvent(tracker, url, toError(error));
     }
     return exit;
+  }
+}
+
+/**
+ * What Open edX's middleware does after a failure: a server event named after the
+ * path, with data `{'event-type': 'exception', 'exception': repr(exception class)}`.
+ */
+function emitExceptionEvent(tracker: Tracker, url: string, error: Error): void {
+  try {
+    const data = { 'event-type': 'exception', exception: `<class '${error.name}'>` };
+    emitServerEvent(tracker, 'anonymous', decodedPath(url), data, null);
+  } catch (secondError) {
+    tracker.reportFailure(toError(secondError), { stage: 'request', component: 'trackMiddleware' });
   }
 }

@@ -27,11 +27,11 @@ export interface EndpointResponse {
 }
 
 /** The body of a request: parsed by the framework, or the raw text read here. */
-export type RequestBody = { parsed: unknown } | { raw: string };
+export type RequestBody = { parsed: unknown } | { raw: Buffer };
 
 /**
  * The body of `request`: what a body parser made of it if one consumed the stream,
- * else the stream read here as UTF-8 (over `maxBytes` is a 413, invalid UTF-8 a 400).
+ * else the stream read here (over `maxBytes` is a 413).
  */
 export async function requestBody(request: EndpointRequest, maxBytes: number): Promise<RequestBody> {
   if (request.stream.readableEnded) return { parsed: request.parsedBody };

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isPlainObject } from '../objects';
 import { ClientError } from '../request/client-error';
+import { decodeUtf8 } from '../request/event-params';
 import { getTracker } from '../registry';
 import type { Tracker } from '../tracker';
 import { answer, queryString, requestBody, type EndpointRequest, type EndpointResponse } from './endpoint';
@@ -65,8 +66,9 @@ async function readMessage(request: EndpointRequest, maxBodySize: number): Promi
   if ('parsed' in body) {
     message = body.parsed;
   } else {
+    const text = decodeUtf8(body.raw);
     try {
-      message = JSON.parse(body.raw);
+      message = JSON.parse(text);
     } catch (error) {
       throw new ClientError(400, `the body is not valid JSON: ${(error as Error).message}`);
     }

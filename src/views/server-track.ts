@@ -3,10 +3,8 @@ import { emitServerEvent, viewUsername } from './server-event';
 
 let warned = false;
 
-/** A request as `serverTrack` reads it: only its `user` (with `username` and `is_staff`) matters. */
-export interface ServerTrackRequest {
-  user?: unknown;
-}
+/** A request as `serverTrack` reads it: any object; only its `user` (with `username` and `is_staff`) matters. */
+export type ServerTrackRequest = object;
 
 /**
  * Open edX's deprecated `server_track`: emits `eventType` with `event` as its data
@@ -23,9 +21,9 @@ export function serverTrack(request: ServerTrackRequest | null | undefined, even
     warned = true;
     process.emitWarning('serverTrack() is deprecated; emit events with tracker.emit(name, data) instead.', 'DeprecationWarning');
   }
-  const user = request?.user as { is_staff?: unknown } | undefined;
+  const user = (request as { user?: { is_staff?: unknown } } | null | undefined)?.user;
   if (typeof eventType === 'string' && eventType.startsWith('/event_logs') && user?.is_staff) return;
   withDefaultTracker('serverTrack', eventType, (tracker) =>
-    emitServerEvent(tracker, viewUsername(request?.user), eventType, event, page),
+    emitServerEvent(tracker, viewUsername(user), eventType, event, page),
   );
 }

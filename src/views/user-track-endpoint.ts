@@ -28,7 +28,8 @@ export function respondToUserTrack(request: EndpointRequest, options: UserTrackO
 async function readParams(request: EndpointRequest, maxBodySize: number): Promise<UserTrackParams> {
   if (request.method === 'GET') return paramsFromQuery(queryString(request.url));
   const body = await requestBody(request, maxBodySize);
-  if ('raw' in body) return paramsFromRawBody(request.headers['content-type'], body.raw);
+  const contentType = request.headers['content-type'];
+  if ('raw' in body) return paramsFromRawBody(contentType, body.raw);
   // A body parser ran; one that did not match the content type leaves no body.
-  return body.parsed === undefined ? {} : paramsFromParsedBody(body.parsed);
+  return body.parsed === undefined ? {} : paramsFromParsedBody(contentType, body.parsed);
 }
