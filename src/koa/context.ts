@@ -11,7 +11,7 @@ export interface KoaContext {
   originalUrl: string;
   protocol: string;
   state: Record<string, unknown>;
-  request: { body?: unknown };
+  request: object & { body?: unknown };
   status: number;
   body: unknown;
   type: string;

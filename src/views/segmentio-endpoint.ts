@@ -48,8 +48,7 @@ export function segmentioResponder(options: SegmentioOptions): (request: Endpoin
         await trackSegmentioEvent(tracker, message, options);
       } catch (error) {
         if (!(error instanceof SegmentioValidationError)) throw error;
-        const eventName = isPlainObject(message.properties) ? String(message.properties.name) : undefined;
-        tracker.reportFailure(error, { stage: 'request', component: 'segmentio', eventName });
+        tracker.reportFailure(error, { stage: 'request', component: 'segmentioHandler', eventName: error.eventName });
       }
       return OK;
     });

@@ -47,11 +47,20 @@ export interface SegmentioMappingOptions {
 /** An event refused by validation: answered 200 as Open edX does, and reported. */
 export class SegmentioValidationError extends Error {
   override name = 'SegmentioValidationError';
+  /** The name of the refused event, once it was known. */
+  eventName?: string;
 }
 
 const DEFAULT_SOURCE_MAP: Record<string, string> = { 'analytics-android': 'mobile', 'analytics-ios': 'mobile' };
 const FORUM_THREAD_VIEWED_LABEL = 'Forum: View Thread';
 const BI_SCREEN_VIEWED_NAME = 'edx.bi.app.navigation.screen';
+
+/** Python's `source.get(key, fallback)`: a present key's value, null included. */
+function valueOf<T>(source: Record<string, T>, key: string, fallback: T): T;
+function valueOf(source: Record<string, unknown>, key: string, fallback: unknown): unknown;
+function valueOf(source: Record<string, unknown>, key: string, fallback: unknown): unknown {
+  return Object.prototype.hasOwnProperty.call(source, key) ? source[key] : fallback;
+}
 
 /** Open edX's `_get_dict_value_with_default`: the value when it is truthy, else the default. */
 function dictValue(source: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -68,9 +77,9 @@ function dictValue(source: Record<string, unknown>, key: string): Record<string,
 export async function trackSegmentioEvent(tracker: Tracker, message: Record<string, unknown>, options: SegmentioMappingOptions): Promise<void> {
   const properties = dictValue(message, 'properties');
   const segmentContext = dictValue(message, 'context');
-  const libraryName = String(dictValue(segmentContext, 'library').name);
+  const libraryName = dictValue(segmentContext, 'library').name;
   const sourceMap = options.sourceMap ?? DEFAULT_SOURCE_MAP;
-  const eventSource = Object.prototype.hasOwnProperty.call(sourceMap, libraryName) ? sourceMap[libraryName] : undefined;
+  const eventSource = typeof libraryName === 'string' ? valueOf(sourceMap, libraryName, undefined) : undefined;
   if (!eventSource) return;
   const context: Context = { event_source: eventSource };
 
@@ -81,7 +90,23 @@ export async function trackSegmentioEvent(tracker: Tracker, message: Record<stri
   const name = eventName(properties);
   const disallowed = (options.disallowedSubstringNames ?? []).map((s) => s.toLowerCase());
   if (disallowed.some((part) => name.toLowerCase().includes(part))) return;
+  try {
+    await emitMobileEvent(tracker, name, message, properties, segmentContext, context, options);
+  } catch (error) {
+    if (error instanceof SegmentioValidationError) error.eventName = name;
+    throw error;
+  }
+}
 
+async function emitMobileEvent(
+  tracker: Tracker,
+  name: string,
+  message: Record<string, unknown>,
+  properties: Record<string, unknown>,
+  segmentContext: Record<string, unknown>,
+  context: Context,
+  options: SegmentioMappingOptions,
+): Promise<void> {
   if (!('data' in properties)) throw new SegmentioValidationError(SEGMENTIO_ERRORS.MISSING_DATA);
   const data = properties.data;
   if (!isPlainObject(data)) throw new SegmentioValidationError(SEGMENTIO_ERRORS.INVALID_DATA_FIELD_TYPE);
@@ -89,13 +114,16 @@ export async function trackSegmentioEvent(tracker: Tracker, message: Record<stri
   if (!isPlainObject(appContext)) throw new SegmentioValidationError(SEGMENTIO_ERRORS.INVALID_CONTEXT_FIELD_TYPE);
 
   if (!('application' in appContext)) {
-    context.application = { name: appContext.app_name ?? '', version: dictValue(segmentContext, 'app').version ?? '' };
+    context.application = {
+      name: valueOf(appContext, 'app_name', ''),
+      version: valueOf(dictValue(segmentContext, 'app'), 'version', ''),
+    };
   }
   const { app_name: _appName, ...overlay } = appContext;
   if (Object.keys(segmentContext).length > 0) {
-    const { traits: _traits, integrations: _integrations, userAgent, ...client } = segmentContext;
+    const { traits: _traits, integrations: _integrations, userAgent: _userAgent, ...client } = segmentContext;
     context.client = client;
-    context.agent = userAgent ?? '';
+    context.agent = valueOf(segmentContext, 'userAgent', '');
   }
   assignOwn(context, overlay);
 
@@ -108,7 +136,7 @@ export async function trackSegmentioEvent(tracker: Tracker, message: Record<stri
 
   context.timestamp = requiredTime(message, 'timestamp', SEGMENTIO_ERRORS.MISSING_TIMESTAMP, SEGMENTIO_ERRORS.INVALID_TIMESTAMP);
   context.received_at = requiredTime(message, 'receivedAt', SEGMENTIO_ERRORS.MISSING_RECEIVED_AT, SEGMENTIO_ERRORS.INVALID_RECEIVED_AT);
-  context.ip = appContext.ip ?? '';
+  context.ip = valueOf(appContext, 'ip', '');
   if ('label' in properties) context.label = properties.label;
   if ('course_id' in properties) context.course_id = properties.course_id;
 
