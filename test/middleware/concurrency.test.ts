@@ -1,12 +1,11 @@
 // 1,000 concurrent requests with random delays over a real server and keep-alive
 // connections: every event, and every handler's view of the context, belongs to
-// its own request (EDX-BEHAVIOR §8, context scoping).
+// its own request (EDX-BEHAVIOR §8, context scoping). On Express 5, Express 4, Koa 3 and Koa 2.
 import { Agent } from 'node:http';
-import type { Request, Response } from 'express';
 import { emit } from '../../src';
-import { trackMiddleware } from '../../src/express';
 import { captureEvents, FROZEN_TIME, type EventCapture } from '../../src/testing';
-import { delay, EXPRESS_VERSIONS, listen, SECRET_KEY, send, type ExpressModule } from './app';
+import { FRAMEWORKS, parseBody, type Framework } from '../http/frameworks';
+import { delay, listen, send } from '../http/helpers';
 
 const REQUESTS = 1000;
 const CONCURRENCY = 100;
@@ -45,7 +44,7 @@ async function pool<T>(count: number, limit: number, task: (i: number) => Promis
   return results;
 }
 
-describe.each(EXPRESS_VERSIONS)('concurrent requests on %s', (_version, ex: ExpressModule) => {
+describe.each(FRAMEWORKS)('concurrent requests on %s', (_name, fw: Framework) => {
   let capture: EventCapture;
   beforeEach(() => {
     capture = captureEvents({ clock: () => FROZEN_TIME });
@@ -54,28 +53,30 @@ describe.each(EXPRESS_VERSIONS)('concurrent requests on %s', (_version, ex: Expr
 
   it(`gives each of ${REQUESTS} concurrent requests only its own context`, async () => {
     const next = random(20131003);
-    const app = ex();
-    app.use(
-      trackMiddleware({
-        secretKey: SECRET_KEY,
+    const app = fw.app({
+      track: {
         getUser: (req) => {
           const id = Number(req.headers['x-user-id']);
           return { id, username: `user${id}` };
         },
         getSessionKey: (req) => `session-${String(req.headers['x-user-id'])}`,
-      }),
-    );
-    app.use(ex.json());
-    app.all('/courses/:org/c/r/work/:i', (req: Request, res: Response) => {
-      const i = Number(req.params.i);
-      void (async () => {
-        await randomHop(next);
-        emit('work.start', { i });
-        await randomHop(next);
-        await randomHop(next);
-        emit('work.end', { i, body: (req.body as unknown) ?? null });
-        res.json(capture.tracker.resolveContext());
-      })();
+      },
+      after: [parseBody('json')],
+      routes: [
+        {
+          method: 'ALL',
+          path: /^\/courses\/[^/]+\/c\/r\/work\/(\d+)$/,
+          handler: async (req) => {
+            const i = Number(req.path.split('/').pop());
+            await randomHop(next);
+            emit('work.start', { i });
+            await randomHop(next);
+            await randomHop(next);
+            emit('work.end', { i, body: (req.body as unknown) ?? null });
+            return { json: capture.tracker.resolveContext() };
+          },
+        },
+      ],
     });
 
     const { url, close } = await listen(app);

@@ -1,43 +1,35 @@
 // The /event endpoint's limits and safety: clear 4xx answers naming the problem,
 // fields the client cannot override, lookupUserId, bodies parsed before it, and
-// never a 5xx (the issue's "Endpoints and helpers"; EDX-BEHAVIOR §3.2).
-import type { RequestHandler } from 'express';
+// never a 5xx (the issue's "Endpoints and helpers"; EDX-BEHAVIOR §3.2). On Express 5,
+// Express 4, Koa 3 and Koa 2.
 import request from 'supertest';
-import { trackMiddleware, userTrackHandler, type UserTrackHandlerOptions } from '../../src/express';
 import { captureEvents, FROZEN_TIME, type EventCapture } from '../../src/testing';
-import { EXPRESS_VERSIONS, listen, SECRET_KEY, send, withUser, type ExpressModule } from './app';
+import { eventApp, FRAMEWORKS, parseBody, withUser, type Framework } from '../http/frameworks';
+import { listen, send } from '../http/helpers';
 
-describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_version, ex: ExpressModule) => {
+describe.each(FRAMEWORKS)('userTrackHandler errors and safety on %s', (_name, fw: Framework) => {
   let capture: EventCapture;
   beforeEach(() => {
     capture = captureEvents({ clock: () => FROZEN_TIME });
   });
   afterEach(() => capture.restore());
 
-  function eventApp(options: UserTrackHandlerOptions = {}, before: RequestHandler[] = []): ReturnType<ExpressModule> {
-    const app = ex();
-    for (const middleware of before) app.use(middleware);
-    app.use(trackMiddleware({ secretKey: SECRET_KEY }));
-    app.all('/event', userTrackHandler(options));
-    return app;
-  }
-
   describe('4xx answers, with nothing emitted', () => {
     afterEach(() => capture.assertNoEventsEmitted());
 
     it('413 for an event over maxEventSize', async () => {
-      const response = await request(eventApp({ maxEventSize: 10 })).get('/event').query({ event: '"123456789"' }).expect(413);
+      const response = await request(eventApp(fw, { maxEventSize: 10 })).get('/event').query({ event: '"123456789"' }).expect(413);
       expect(response.text).toMatch(/event.*11.*10/);
     });
 
     it('413 for an event over the default 50000 characters, in a form and in JSON', async () => {
       const event = JSON.stringify('x'.repeat(49999));
-      await request(eventApp()).post('/event').type('form').send({ event_type: 'x', event }).expect(413);
-      await request(eventApp()).post('/event').send({ event_type: 'x', event: { a: 'x'.repeat(50000) } }).expect(413);
+      await request(eventApp(fw)).post('/event').type('form').send({ event_type: 'x', event }).expect(413);
+      await request(eventApp(fw)).post('/event').send({ event_type: 'x', event: { a: 'x'.repeat(50000) } }).expect(413);
     });
 
     it('400 for an event_type over 255 characters', async () => {
-      const response = await request(eventApp()).get('/event').query({ event_type: 'n'.repeat(256) }).expect(400);
+      const response = await request(eventApp(fw)).get('/event').query({ event_type: 'n'.repeat(256) }).expect(400);
       expect(response.text).toMatch(/event_type.*256.*255/);
     });
 
@@ -51,17 +43,17 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
       [{ event: true }, 'event'],
       [{ event: 12 }, 'event'],
     ])('400 for the JSON body %j, naming %s', async (body, field) => {
-      const response = await request(eventApp()).post('/event').send(body).expect(400);
+      const response = await request(eventApp(fw)).post('/event').send(body).expect(400);
       expect(response.text).toContain(field);
     });
 
     it.each(['{"event_type": ', '[1]', 'null', '"text"'])('400 for the JSON body %s', async (body) => {
-      const response = await request(eventApp()).post('/event').set('Content-Type', 'application/json').send(body).expect(400);
+      const response = await request(eventApp(fw)).post('/event').set('Content-Type', 'application/json').send(body).expect(400);
       expect(response.text).toMatch(/JSON|body/);
     });
 
     it('400 for a body that is not UTF-8', async () => {
-      const { url, close } = await listen(eventApp());
+      const { url, close } = await listen(eventApp(fw));
       try {
         const response = await send(`${url}/event`, {
           method: 'POST',
@@ -75,17 +67,17 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
     });
 
     it('415 for an unsupported content type', async () => {
-      const response = await request(eventApp()).post('/event').set('Content-Type', 'application/xml').send('<event/>').expect(415);
+      const response = await request(eventApp(fw)).post('/event').set('Content-Type', 'application/xml').send('<event/>').expect(415);
       expect(response.text).toMatch(/application\/xml/);
     });
 
     it('413 for a body over maxBodySize, and over the default 65536 bytes', async () => {
-      await request(eventApp({ maxBodySize: 100 })).post('/event').type('form').send(`event=${'x'.repeat(200)}`).expect(413);
-      await request(eventApp()).post('/event').type('form').send(`a=${'x'.repeat(70000)}`).expect(413);
+      await request(eventApp(fw, { maxBodySize: 100 })).post('/event').type('form').send(`event=${'x'.repeat(200)}`).expect(413);
+      await request(eventApp(fw)).post('/event').type('form').send(`a=${'x'.repeat(70000)}`).expect(413);
     });
 
     it('413 for a chunked body (no Content-Length) over maxBodySize, answered before the connection ends', async () => {
-      const { url, close } = await listen(eventApp({ maxBodySize: 1000 }));
+      const { url, close } = await listen(eventApp(fw, { maxBodySize: 1000 }));
       try {
         const chunk = `a=${'x'.repeat(600)}&`;
         const response = await send(`${url}/event`, {
@@ -101,7 +93,7 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
     });
 
     it.each(['PUT', 'DELETE', 'PATCH'])('405 with an Allow header for %s', async (method) => {
-      const response = await request(eventApp())[method.toLowerCase() as 'put' | 'delete' | 'patch']('/event').expect(405);
+      const response = await request(eventApp(fw))[method.toLowerCase() as 'put' | 'delete' | 'patch']('/event').expect(405);
       expect(response.headers.allow).toBe('GET, POST');
       expect(response.text).toContain(method);
     });
@@ -109,39 +101,39 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
 
   describe('accepted bodies', () => {
     it('accepts an event of exactly maxEventSize and an event_type of 255 characters', async () => {
-      await request(eventApp({ maxEventSize: 11 })).get('/event').query({ event_type: 'n'.repeat(255), event: '"123456789"' }).expect(200);
+      await request(eventApp(fw, { maxEventSize: 11 })).get('/event').query({ event_type: 'n'.repeat(255), event: '"123456789"' }).expect(200);
       expect(capture.getEvent().data).toBe('123456789');
     });
 
     it('records a multipart form POST, as Django reads it into request.POST', async () => {
-      await request(eventApp()).post('/event').field('event_type', 'multi').field('event', '{"a": 1}').expect(200, 'success');
+      await request(eventApp(fw)).post('/event').field('event_type', 'multi').field('event', '{"a": 1}').expect(200, 'success');
       expect([capture.getEvent().name, capture.getEvent().data]).toEqual(['multi', { a: 1 }]);
     });
 
     it('records a JSON event given as an array whole', async () => {
-      await request(eventApp()).post('/event').send({ event_type: 'x', event: [1, 2] }).expect(200);
+      await request(eventApp(fw)).post('/event').send({ event_type: 'x', event: [1, 2] }).expect(200);
       expect(capture.getEvent().data).toEqual([1, 2]);
     });
 
     it.each([
-      ['express.urlencoded()', 'form'],
-      ['express.json()', 'json'],
+      [fw.names.form, 'form'],
+      [fw.names.json, 'json'],
     ] as const)('works with a body already parsed by %s', async (_parser, kind) => {
-      const parser = kind === 'form' ? ex.urlencoded({ extended: false }) : ex.json();
-      const post = request(eventApp({}, [parser])).post('/event');
+      const parser = parseBody(kind);
+      const post = request(eventApp(fw, {}, [parser])).post('/event');
       const body = { event_type: 'parsed', event: '{"a": 1}', page: 'http://x/courses/a/b/c/' };
       await (kind === 'form' ? post.type('form') : post).send(body).expect(200, 'success');
       expect([capture.getEvent().name, capture.getEvent().data, capture.getEvent().context?.course_id]).toEqual(['parsed', { a: 1 }, 'a/b/c']);
     });
 
     it('reads the raw body when the mounted parser does not match its type', async () => {
-      await request(eventApp({}, [ex.json()])).post('/event').type('form').send({ event_type: 'f' }).expect(200);
-      await request(eventApp({}, [ex.urlencoded({ extended: false })])).post('/event').send({ event_type: 'j' }).expect(200);
+      await request(eventApp(fw, {}, [parseBody('json')])).post('/event').type('form').send({ event_type: 'f' }).expect(200);
+      await request(eventApp(fw, {}, [parseBody('form')])).post('/event').send({ event_type: 'j' }).expect(200);
       expect(capture.events.map((event) => event.name)).toEqual(['f', 'j']);
     });
 
     it('accepts text/plain as a form (sendBeacon)', async () => {
-      await request(eventApp()).post('/event').set('Content-Type', 'text/plain;charset=UTF-8').send('event_type=beacon').expect(200);
+      await request(eventApp(fw)).post('/event').set('Content-Type', 'text/plain;charset=UTF-8').send('event_type=beacon').expect(200);
       expect(capture.getEvent().name).toBe('beacon');
     });
   });
@@ -150,7 +142,7 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
     const SPOOF = { user_id: 99, username: 'mallory', ip: '6.6.6.6', session: 'spoofed', host: 'evil', agent: 'evil', path: '/x' };
 
     it.each(['JSON', 'form', 'query'] as const)('cannot be overridden by extra fields in a %s', async (kind) => {
-      const app = eventApp({}, [withUser({ id: 7, username: 'alice' })]);
+      const app = eventApp(fw, {}, [withUser({ id: 7, username: 'alice' })]);
       const params = { event_type: 'x', event: '{}', ...SPOOF, event_source: 'server' };
       const agent = { 'User-Agent': 'UnitTest/1.0' };
       if (kind === 'JSON') await request(app).post('/event').set(agent).send({ ...params, context: { username: 'mallory' } }).expect(200);
@@ -185,7 +177,7 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
       ['sync', sync],
       ['async', async (username: string) => sync(username)],
     ])('adds user_id for a payload username (%s), as test_user_track_with_username_in_data', async (_kind, lookupUserId) => {
-      const app = eventApp({ lookupUserId });
+      const app = eventApp(fw, { lookupUserId });
       await request(app).get('/event').query({ event: '{"username": "test-username"}' }).expect(200);
       await request(app).get('/event').query({ event: '{"username": "unknown-user"}' }).expect(200);
       expect(capture.events.map((event) => [event.name, event.data])).toEqual([
@@ -196,7 +188,7 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
     });
 
     it('does not override a given user_id, nor look it up', async () => {
-      await request(eventApp({ lookupUserId: sync })).get('/event').query({ event: '{"username": "test-username", "user_id": 5}' }).expect(200);
+      await request(eventApp(fw, { lookupUserId: sync })).get('/event').query({ event: '{"username": "test-username", "user_id": 5}' }).expect(200);
       expect(capture.getEvent().data).toEqual({ username: 'test-username', user_id: 5 });
       expect(lookups).toEqual([]);
     });
@@ -207,8 +199,8 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
         const throwing = (): never => {
           throw new Error('db down');
         };
-        await request(eventApp({ lookupUserId: throwing })).get('/event').query({ event: '{"username": "u"}' }).expect(200, 'success');
-        await request(eventApp({ lookupUserId: () => Promise.reject(new Error('db down')) }))
+        await request(eventApp(fw, { lookupUserId: throwing })).get('/event').query({ event: '{"username": "u"}' }).expect(200, 'success');
+        await request(eventApp(fw, { lookupUserId: () => Promise.reject(new Error('db down')) }))
           .get('/event')
           .query({ event: '{"username": "v"}' })
           .expect(200, 'success');
@@ -226,7 +218,7 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
       capture.restore();
       const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       try {
-        await request(eventApp()).get('/event').query({ event_type: 'x' }).expect(200, 'success');
+        await request(eventApp(fw)).get('/event').query({ event_type: 'x' }).expect(200, 'success');
         expect(error.mock.calls.map((call) => String(call[0])).join('\n')).toMatch(/registerTracker/);
       } finally {
         error.mockRestore();
@@ -239,7 +231,7 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
         const getUser = (): never => {
           throw new Error('auth exploded');
         };
-        await request(eventApp({ getUser })).get('/event').expect(200, 'success');
+        await request(eventApp(fw, { getUser })).get('/event').expect(200, 'success');
         expect(capture.tracker.stats.failures).toBe(1);
         expect(String(error.mock.calls[0]?.[0])).toMatch(/userTrackHandler.*auth exploded/);
       } finally {
@@ -255,7 +247,7 @@ describe.each(EXPRESS_VERSIONS)('userTrackHandler errors and safety on %s', (_ve
             throw new Error('disk full');
           },
         });
-        await request(eventApp()).get('/event').query({ event_type: 'x' }).expect(200, 'success');
+        await request(eventApp(fw)).get('/event').query({ event_type: 'x' }).expect(200, 'success');
         expect(capture.events.map((event) => event.name)).toEqual(['x']);
         expect(capture.tracker.stats.failures).toBe(1);
       } finally {

@@ -1,26 +1,14 @@
 // trackMiddleware's 'edx.request' context (EDX-BEHAVIOR §1.2–1.5, E11), as seen by an
-// event emitted in a route, on Express 5 and Express 4.
-import type { RequestHandler } from 'express';
+// event emitted in a route, on Express 5, Express 4, Koa 3 and Koa 2.
 import request from 'supertest';
 import type { Context } from '../../src';
-import type { TrackMiddlewareOptions } from '../../src/express';
 import { captureEvents, FROZEN_TIME, type EventCapture } from '../../src/testing';
-import {
-  contextOf,
-  EXPRESS_VERSIONS,
-  fromAddress,
-  pageEventsOf,
-  REQUEST_KEYS,
-  SECRET_KEY,
-  trackedApp,
-  withSession,
-  withUser,
-  type ExpressModule,
-} from './app';
+import { FRAMEWORKS, fromAddress, trackedApp, withSession, withUser, type Framework, type Step, type TrackOptions } from '../http/frameworks';
+import { contextOf, pageEventsOf, REQUEST_KEYS, SECRET_KEY } from '../http/helpers';
 
 const SESSION_KEY = '665924b49a93e22b46ee9365abf28c2a';
 
-describe.each(EXPRESS_VERSIONS)('trackMiddleware context fields on %s', (_version, ex: ExpressModule) => {
+describe.each(FRAMEWORKS)('trackMiddleware context fields on %s', (_name, fw: Framework) => {
   let capture: EventCapture;
   beforeEach(() => {
     capture = captureEvents({ clock: () => FROZEN_TIME });
@@ -31,10 +19,10 @@ describe.each(EXPRESS_VERSIONS)('trackMiddleware context fields on %s', (_versio
   async function contextFor(
     path: string,
     headers: Record<string, string> = {},
-    options: TrackMiddlewareOptions = {},
-    before: RequestHandler[] = [],
+    options: TrackOptions = {},
+    before: Step[] = [],
   ): Promise<Context> {
-    const app = trackedApp(ex, options, before);
+    const app = trackedApp(fw, options, before);
     await request(app).get(path).set(headers).expect(200, 'ok');
     return contextOf(capture);
   }
@@ -163,12 +151,12 @@ describe.each(EXPRESS_VERSIONS)('trackMiddleware context fields on %s', (_versio
       expect(String(context.session)).toHaveLength(32);
     });
 
-    it('reads req.sessionID by default', async () => {
+    it(`reads ${fw.names.sessionId} by default`, async () => {
       const context = await contextFor('/', {}, {}, [withSession(SESSION_KEY)]);
       expect(context.session).toBe('b4103566fc80d20da1970cbb4380bccd');
     });
 
-    it('reads req.session.id when there is no req.sessionID, and prefers req.sessionID', async () => {
+    it(`reads ${fw.names.session} when there is no ${fw.names.sessionId}, and prefers ${fw.names.sessionId}`, async () => {
       expect((await contextFor('/', {}, {}, [withSession(undefined, { id: SESSION_KEY })])).session).toBe(
         'b4103566fc80d20da1970cbb4380bccd',
       );
@@ -210,7 +198,7 @@ describe.each(EXPRESS_VERSIONS)('trackMiddleware context fields on %s', (_versio
   });
 
   describe('user', () => {
-    it('takes user_id and username from req.user', async () => {
+    it(`takes user_id and username from ${fw.names.user}`, async () => {
       const context = await contextFor('/', {}, {}, [withUser({ id: 1, username: 'x' })]);
       expect([context.user_id, context.username]).toEqual([1, 'x']);
     });

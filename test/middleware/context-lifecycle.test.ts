@@ -1,17 +1,17 @@
 // The request context's lifetime (EDX-BEHAVIOR §1.1, §8): it survives body parsers,
 // streams, timers and promise chains; it is gone after the response and after an
-// error; and a failure inside the middleware never fails the request.
-import { createReadStream } from 'node:fs';
+// error; and a failure inside the middleware never fails the request. On Express 5,
+// Express 4, Koa 3 and Koa 2.
+import { createReadStream, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { asyncContextLocator, emit, MemoryBackend, Tracker } from '../../src';
 import type { Context, FailureInfo } from '../../src';
-import { trackMiddleware } from '../../src/express';
 import { captureEvents, FROZEN_TIME, type EventCapture } from '../../src/testing';
-import { contextOf, delay, eventsNamed, EXPRESS_VERSIONS, listen, SECRET_KEY, send, trackedApp, waitFor, withUser, type ExpressModule } from './app';
+import { FRAMEWORKS, parseBody, trackedApp, withUser, type Framework, type HttpRequest } from '../http/frameworks';
+import { contextOf, delay, eventsNamed, listen, send, waitFor } from '../http/helpers';
 
-describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: ExpressModule) => {
+describe.each(FRAMEWORKS)('the request context on %s', (_name, fw: Framework) => {
   let capture: EventCapture;
   beforeEach(() => {
     capture = captureEvents({ clock: () => FROZEN_TIME });
@@ -22,20 +22,25 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
   const requestOf = (context: Context | undefined): unknown[] => [context?.path, context?.username, context?.user_id, context?.ip];
 
   describe.each([
-    ['express.json()', 'json'],
-    ['express.urlencoded()', 'form'],
+    [fw.names.json, 'json'],
+    [fw.names.form, 'form'],
   ] as const)('with %s', (_parser, kind) => {
     it.each(['before', 'after'] as const)('mounted %s trackMiddleware, a handler sees the context and the body', async (where) => {
-      const app = ex();
-      const parser = kind === 'json' ? ex.json() : ex.urlencoded({ extended: false });
-      app.use(withUser({ id: 5, username: 'erin' }));
-      if (where === 'before') app.use(parser);
-      app.use(trackMiddleware({ secretKey: SECRET_KEY }));
-      if (where === 'after') app.use(parser);
-      app.post('/courses/a/b/c/submit', (req, res) => {
-        const body = req.body as { answer?: string; pad?: string };
-        emit('submitted', { answer: body.answer, pad: body.pad?.length });
-        res.send('ok');
+      const parser = parseBody(kind);
+      const app = fw.app({
+        before: [withUser({ id: 5, username: 'erin' }), ...(where === 'before' ? [parser] : [])],
+        after: where === 'after' ? [parser] : [],
+        routes: [
+          {
+            method: 'POST',
+            path: '/courses/a/b/c/submit',
+            handler: (req) => {
+              const body = req.body as { answer?: string; pad?: string };
+              emit('submitted', { answer: body.answer, pad: body.pad?.length });
+              return 'ok';
+            },
+          },
+        ],
       });
       // A body large enough to arrive in several chunks.
       const pad = 'x'.repeat(60000);
@@ -49,39 +54,51 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
   });
 
   it('survives a piped file stream response', async () => {
-    const app = ex();
-    app.use(trackMiddleware({ secretKey: SECRET_KEY }));
-    app.get('/download', (_req, res) => {
-      const file = createReadStream(__filename, { highWaterMark: 1024 });
-      file.once('data', () => emit('stream.data'));
-      file.on('end', () => emit('stream.end'));
-      res.type('text/plain');
-      file.pipe(res);
+    const app = fw.app({
+      routes: [
+        {
+          method: 'GET',
+          path: '/download',
+          handler: () => {
+            const file = createReadStream(__filename, { highWaterMark: 1024 });
+            file.once('data', () => emit('stream.data'));
+            file.on('end', () => emit('stream.end'));
+            return { type: 'text/plain', stream: file };
+          },
+        },
+      ],
     });
     const response = await request(app).get('/download').expect(200);
     expect(response.text).toContain('survives a piped file stream response');
+    expect(response.text).toBe(readFileSync(__filename, 'utf8'));
     expect(contextOf(capture, 'stream.data').path).toBe('/download');
     expect(contextOf(capture, 'stream.end').path).toBe('/download');
   });
 
   it('survives setTimeout, setImmediate, nextTick, microtasks and promise chains', async () => {
-    const app = ex();
-    app.use(withUser({ id: 9, username: 'finn' }));
-    app.use(trackMiddleware({ secretKey: SECRET_KEY }));
-    app.get('/async', (_req, res) => {
-      setTimeout(() => emit('timeout'), 5);
-      setImmediate(() => emit('immediate'));
-      process.nextTick(() => emit('tick'));
-      queueMicrotask(() => emit('microtask'));
-      void Promise.resolve()
-        .then(() => delay(3))
-        .then(async () => {
-          await new Promise((resolve) => setImmediate(resolve));
-          emit('promise');
-          await delay(10);
-          emit('awaited');
-          res.send('done');
-        });
+    const app = fw.app({
+      before: [withUser({ id: 9, username: 'finn' })],
+      routes: [
+        {
+          method: 'GET',
+          path: '/async',
+          handler: () => {
+            setTimeout(() => emit('timeout'), 5);
+            setImmediate(() => emit('immediate'));
+            process.nextTick(() => emit('tick'));
+            queueMicrotask(() => emit('microtask'));
+            return Promise.resolve()
+              .then(() => delay(3))
+              .then(async () => {
+                await new Promise((resolve) => setImmediate(resolve));
+                emit('promise');
+                await delay(10);
+                emit('awaited');
+                return 'done';
+              });
+          },
+        },
+      ],
     });
     await request(app).get('/async').expect(200, 'done');
     for (const name of ['timeout', 'immediate', 'tick', 'microtask', 'promise', 'awaited']) {
@@ -90,13 +107,19 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
   });
 
   it('is exited when the response finishes: a late timer sees no request fields', async () => {
-    const app = ex();
-    app.use(trackMiddleware({ secretKey: SECRET_KEY }));
-    app.get('/early', (_req, res) => {
-      res.send('ok');
-      setTimeout(() => {
-        emit('late', { resolved: capture.tracker.resolveContext(), entered: asyncContextLocator.current().has('edx.request') });
-      }, 30);
+    const app = fw.app({
+      routes: [
+        {
+          method: 'GET',
+          path: '/early',
+          handler: () => {
+            setTimeout(() => {
+              emit('late', { resolved: capture.tracker.resolveContext(), entered: asyncContextLocator.current().has('edx.request') });
+            }, 30);
+            return 'ok';
+          },
+        },
+      ],
     });
     await request(app).get('/early').expect(200);
     await waitFor(() => eventsNamed(capture, 'late').length === 1);
@@ -107,12 +130,18 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
   });
 
   it('keeps view-level layers in front: tracker.context inside a handler overrides and adds keys', async () => {
-    const app = ex();
-    app.use(trackMiddleware({ secretKey: SECRET_KEY }));
-    app.get('/courses/a/b/c/', (_req, res) => {
-      capture.tracker.context('edx.course.custom', { course_id: 'x/y/z', extra: 1 }, () => emit('inner'));
-      emit('outer');
-      res.send('ok');
+    const app = fw.app({
+      routes: [
+        {
+          method: 'GET',
+          path: '/courses/a/b/c/',
+          handler: () => {
+            capture.tracker.context('edx.course.custom', { course_id: 'x/y/z', extra: 1 }, () => emit('inner'));
+            emit('outer');
+            return 'ok';
+          },
+        },
+      ],
     });
     await request(app).get('/courses/a/b/c/').expect(200);
     expect(contextOf(capture, 'inner')).toMatchObject({ course_id: 'x/y/z', org_id: 'a', extra: 1, path: '/courses/a/b/c/' });
@@ -122,26 +151,43 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
   });
 
   describe('after a handler error', () => {
-    /** An app whose /boom fails (synchronously or via next(err)) and whose error handler answers 500. */
-    function failingApp(): ReturnType<ExpressModule> {
-      const app = ex();
-      app.use(trackMiddleware({ secretKey: SECRET_KEY, getUser: (req) => ({ id: Number(req.headers['x-id']), username: String(req.headers['x-id']) }) }));
-      app.get('/boom', () => {
-        throw new Error('handler failed');
+    /**
+     * An app whose /boom fails (synchronously, or by rejecting from a timer: Express's
+     * next(err)) and whose error handler answers 500 (Express: a 4-argument middleware
+     * at the end; Koa: a try/catch middleware after trackMiddleware).
+     */
+    function failingApp(): ReturnType<Framework['app']> {
+      const idOf = (req: HttpRequest): string => String(req.headers['x-id']);
+      return fw.app({
+        track: { getUser: (req) => ({ id: Number(req.headers['x-id']), username: idOf(req) }) },
+        routes: [
+          {
+            method: 'GET',
+            path: '/boom',
+            handler: () => {
+              throw new Error('handler failed');
+            },
+          },
+          {
+            method: 'GET',
+            path: '/late-boom',
+            handler: () => new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('handler failed later')), 5)),
+          },
+          {
+            method: 'GET',
+            path: '/ok',
+            handler: (req) => {
+              capture.tracker.enterContext('handler.unscoped', { leaked: req.headers['x-id'] });
+              emit('ok', { port: req.socket.remotePort });
+              return 'ok';
+            },
+          },
+        ],
+        errorHandler: (_error, req) => {
+          emit('error.handled', { port: req.socket.remotePort });
+          return { status: 500, text: 'failed' };
+        },
       });
-      app.get('/late-boom', (_req, _res, next) => {
-        setTimeout(() => next(new Error('handler failed later')), 5);
-      });
-      app.get('/ok', (req, res) => {
-        capture.tracker.enterContext('handler.unscoped', { leaked: req.headers['x-id'] });
-        emit('ok', { port: req.socket.remotePort });
-        res.send('ok');
-      });
-      app.use((_error: Error, req: Request, res: Response, _next: NextFunction) => {
-        emit('error.handled', { port: req.socket.remotePort });
-        res.status(500).send('failed');
-      });
-      return app;
     }
 
     it('leaves no context behind, in the next request on the same connection or at the root', async () => {
@@ -178,15 +224,26 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
     });
   });
 
-  it("is exited after Express's own error handler answers 500", async () => {
-    const app = ex();
-    app.use(trackMiddleware({ secretKey: SECRET_KEY, getUser: (req) => ({ id: 1, username: String(req.headers['x-name']) }) }));
-    app.get('/boom', () => {
-      throw new Error('handler failed');
-    });
-    app.get('/ok', (_req, res) => {
-      emit('ok');
-      res.send('ok');
+  it(`is exited after ${fw.names.defaultErrors} answers 500`, async () => {
+    const app = fw.app({
+      track: { getUser: (req) => ({ id: 1, username: String(req.headers['x-name']) }) },
+      routes: [
+        {
+          method: 'GET',
+          path: '/boom',
+          handler: () => {
+            throw new Error('handler failed');
+          },
+        },
+        {
+          method: 'GET',
+          path: '/ok',
+          handler: () => {
+            emit('ok');
+            return 'ok';
+          },
+        },
+      ],
     });
     await request(app).get('/boom').set('x-name', 'failing').expect(500);
     expect(capture.tracker.resolveContext()).toEqual({});
@@ -195,21 +252,22 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
   });
 
   describe('a failure inside the middleware', () => {
+    /** The handler of the apps below. */
+    const handled = (): string => {
+      emit('handled');
+      return 'ok';
+    };
+
     it('never fails the request; it is reported on stderr by default', async () => {
       const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       try {
-        const app = ex();
-        app.use(
-          trackMiddleware({
-            secretKey: SECRET_KEY,
+        const app = fw.app({
+          track: {
             getUser: () => {
               throw new Error('user lookup failed');
             },
-          }),
-        );
-        app.get('/courses/a/b/c/', (_req, res) => {
-          emit('handled');
-          res.send('ok');
+          },
+          routes: [{ method: 'GET', path: '/courses/a/b/c/', handler: handled }],
         });
         await request(app).get('/courses/a/b/c/').expect(200, 'ok');
         expect(eventsNamed(capture, 'handled')).toHaveLength(1);
@@ -227,7 +285,7 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
         const getUser = (): never => {
           throw new TypeError('user lookup failed');
         };
-        await request(trackedApp(ex, { getUser })).get('/courses/a/b/c/').expect(200, 'ok');
+        await request(trackedApp(fw, { getUser })).get('/courses/a/b/c/').expect(200, 'ok');
         const [exception] = capture.events.filter((event) => event.name === '/courses/a/b/c/');
         expect(exception?.data).toEqual({ 'event-type': 'exception', exception: expect.stringContaining('TypeError') });
         expect(exception?.context).toMatchObject({ event_source: 'server', page: null });
@@ -240,17 +298,15 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
       const failures: [string, FailureInfo][] = [];
       const backend = new MemoryBackend();
       const tracker = new Tracker({ backends: { mem: backend }, onError: (e, info) => failures.push([e.message, info]) });
-      const app = ex();
-      app.use(
-        trackMiddleware({
+      const app = fw.app({
+        track: {
           tracker,
-          secretKey: SECRET_KEY,
           getSessionKey: () => {
             throw new Error('session store down');
           },
-        }),
-      );
-      app.get('/x', (_req, res) => res.send('ok'));
+        },
+        routes: [{ method: 'GET', path: '/x', handler: () => 'ok' }],
+      });
       await request(app).get('/x').expect(200, 'ok');
       expect(failures).toEqual([['session store down', expect.objectContaining({ stage: 'request', component: 'trackMiddleware' })]]);
     });
@@ -259,9 +315,7 @@ describe.each(EXPRESS_VERSIONS)('the request context on %s', (_version, ex: Expr
       capture.restore();
       const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       try {
-        const app = ex();
-        app.use(trackMiddleware({ secretKey: SECRET_KEY }));
-        app.get('/x', (_req, res) => res.send('ok'));
+        const app = fw.app({ routes: [{ method: 'GET', path: '/x', handler: () => 'ok' }] });
         await request(app).get('/x').expect(200, 'ok');
         expect(String(error.mock.calls[0]?.[0])).toMatch(/registerTracker/);
       } finally {
