@@ -1,6 +1,8 @@
 import { LoggerBackend, type LoggerBackendOptions } from './backends/logger';
+import { SegmentBackend, type SegmentBackendOptions } from './backends/segment';
 import { MemoryBackend } from './backends/memory';
 import { isPlainObject } from './objects';
+import { GoogleAnalyticsProcessor } from './processors/google-analytics';
 import { LegacyFieldMappingProcessor } from './processors/legacy-field-mapping';
 import { NameWhitelistProcessor } from './processors/name-whitelist';
 import { PrefixedEventProcessor, type PrefixedEventProcessorOptions } from './processors/prefixed-event';
@@ -64,6 +66,14 @@ registerEngine('NameWhitelistProcessor', (o) => new NameWhitelistProcessor(o), [
 ]);
 registerEngine('RegexFilterProcessor', (o) => new RegexFilterProcessor(o as never), [
   'eventtracking.processors.regex_filter.RegexFilter',
+]);
+
+registerEngine('SegmentBackend', (o) => new SegmentBackend(o as SegmentBackendOptions), [
+  'eventtracking.backends.segment.SegmentBackend',
+]);
+registerEngine('GoogleAnalyticsProcessor', () => new GoogleAnalyticsProcessor(), [
+  'track.shim.GoogleAnalyticsProcessor',
+  'common.djangoapps.track.shim.GoogleAnalyticsProcessor',
 ]);
 
 /** Builds a {@link Tracker} from configuration data (see {@link TrackerConfig}). */

@@ -1,5 +1,15 @@
 import type { LoggerBackendOptions } from './backends/logger';
+import type { SegmentBackendOptions } from './backends/segment';
 import type { EngineSpec, TrackerConfig } from './config';
+
+/** The `segment` option of {@link edxDefaults}: the {@link SegmentBackend}'s options and the whitelist. */
+export interface EdxSegmentOptions extends SegmentBackendOptions {
+  /**
+   * The event names forwarded to Segment, matched exactly (the LMS's
+   * `EVENT_TRACKING_SEGMENTIO_EMIT_WHITELIST`). Default: none, so nothing is forwarded.
+   */
+  whitelist?: string[];
+}
 
 /** Options of {@link edxDefaults}. */
 export interface EdxDefaultsOptions {
@@ -8,29 +18,43 @@ export interface EdxDefaultsOptions {
    * Default: `./tracking.log`, compact JSON, lines over 50000 characters dropped.
    */
   trackingLog?: string | LoggerBackendOptions;
+  /**
+   * Adds the LMS `segmentio` branch: `NameWhitelistProcessor` (`whitelist`), then
+   * `GoogleAnalyticsProcessor`, then a `SegmentBackend` with the other options.
+   * Without a `writeKey` (or `analytics`) the branch is left out, as an LMS with
+   * `LMS_SEGMENT_KEY` unset sends nothing. Default: none (no Segment branch).
+   */
+  segment?: EdxSegmentOptions;
 }
 
 /**
  * The LMS production configuration (`EVENT_TRACKING_BACKENDS`) as data for
  * {@link createTracker}: the `tracking_logs` branch runs the legacy shim and the
- * `PrefixedEventProcessor`, and writes
- * `tracking.log` through a {@link LoggerBackend}, after the legacy transformers.
+ * `PrefixedEventProcessor`, and writes `tracking.log` through a `LoggerBackend`;
+ * with `segment` options, the `segmentio` branch forwards whitelisted events to Segment.
  *
  * @example registerTracker(createTracker(edxDefaults({ trackingLog: '/var/log/tracking.log' })))
  */
 export function edxDefaults(options: EdxDefaultsOptions = {}): TrackerConfig {
   const trackingLog = typeof options.trackingLog === 'string' ? { filename: options.trackingLog } : options.trackingLog;
-  const logger: EngineSpec = { engine: 'LoggerBackend', options: { maxEventSize: 50000, ...trackingLog } };
-  return {
-    backends: {
-      tracking_logs: {
-        engine: 'RoutingBackend',
-        options: {
-          backends: { logger },
-          processors: [{ engine: 'LegacyFieldMappingProcessor' }, { engine: 'PrefixedEventProcessor' }],
-        },
+  const backends: Record<string, EngineSpec> = {
+    tracking_logs: {
+      engine: 'RoutingBackend',
+      options: {
+        backends: { logger: { engine: 'LoggerBackend', options: { maxEventSize: 50000, ...trackingLog } } },
+        processors: [{ engine: 'LegacyFieldMappingProcessor' }, { engine: 'PrefixedEventProcessor' }],
       },
     },
-    processors: [],
   };
+  const { whitelist = [], ...segment } = options.segment ?? {};
+  if (segment.writeKey || segment.analytics) {
+    backends.segmentio = {
+      engine: 'RoutingBackend',
+      options: {
+        backends: { segment: { engine: 'SegmentBackend', options: { ...segment } } },
+        processors: [{ engine: 'NameWhitelistProcessor', options: { whitelist } }, { engine: 'GoogleAnalyticsProcessor' }],
+      },
+    };
+  }
+  return { backends, processors: [] };
 }

@@ -69,3 +69,10 @@ export {
 export type { EventTransactionFields } from './event-transaction';
 export { SEGMENTIO_CONTEXT_NAME, SEGMENTIO_ERRORS, SegmentioValidationError } from './views/segmentio';
 export type { SegmentioMappingOptions, SegmentioUser } from './views/segmentio';
+export { GoogleAnalyticsProcessor } from './processors/google-analytics';
+export { SegmentBackend } from './backends/segment';
+export type { SegmentBackendOptions, SegmentClientOptions } from './backends/segment';
+export { segment, configureSegment, configuredSegment, findSegmentBackend } from './segment/direct';
+export { buildSegmentContext } from './segment/context';
+export type { SegmentContext } from './segment/context';
+export type { EdxSegmentOptions } from './edx-defaults';

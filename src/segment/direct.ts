@@ -84,7 +84,12 @@ const idOf = (userId: unknown): string | undefined => (userId === null || userId
  * @param properties - the event's properties. Default: `{}`.
  * @param context - the Segment context. Default: `{}`.
  */
-function track(userId: unknown, eventName: string | null | undefined, properties?: Record<string, unknown> | null, context?: Record<string, unknown> | null): void {
+function track(
+  userId: unknown,
+  eventName: string | null | undefined,
+  properties?: Record<string, unknown> | null,
+  context?: Record<string, unknown> | null,
+): void {
   const backend = configured;
   if (!backend || eventName === null || eventName === undefined) return;
   const segmentContext = buildSegmentContext(currentTrackingContext(), context ?? undefined);

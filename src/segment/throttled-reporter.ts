@@ -5,8 +5,8 @@ interface Channel {
   lastAt: number;
   /** Failures seen since then and not reported yet. */
   held: number;
-  /** The most recent of them. */
-  lastError?: Error;
+  /** The most recent of them (built only if it is reported). */
+  lastError?: () => Error;
   lastInfo?: FailureInfo;
   timer?: NodeJS.Timeout;
 }
@@ -31,21 +31,29 @@ export class ThrottledReporter {
     private readonly intervalMs: number,
   ) {}
 
-  /** Reports `error` now, or holds it for the channel's next summary. */
-  note(channel: string, error: Error, info: FailureInfo): void {
-    const state = this.channels.get(channel) ?? { lastAt: -Infinity, held: 0 };
-    this.channels.set(channel, state);
+  /**
+   * Reports the error `describe` builds now, or holds it for the channel's next
+   * summary. The error is built only when it is reported: a failure held costs a
+   * counter increment, not an `Error` and its stack.
+   */
+  note(channel: string, describe: () => Error, info: FailureInfo): void {
+    let state = this.channels.get(channel);
+    if (state === undefined) {
+      state = { lastAt: -Infinity, held: 0 };
+      this.channels.set(channel, state);
+    }
     const now = Date.now();
     if (state.held === 0 && now - state.lastAt >= this.intervalMs) {
       state.lastAt = now;
-      this.report()(error, info);
+      this.report()(describe(), info);
       return;
     }
     state.held++;
-    state.lastError = error;
+    state.lastError = describe;
     state.lastInfo = info;
     if (!state.timer) {
-      state.timer = setTimeout(() => this.summarize(state), Math.max(0, state.lastAt + this.intervalMs - now));
+      const held = state;
+      state.timer = setTimeout(() => this.summarize(held), Math.max(0, state.lastAt + this.intervalMs - now));
       state.timer.unref();
     }
   }
@@ -59,8 +67,10 @@ export class ThrottledReporter {
     if (state.timer) clearTimeout(state.timer);
     state.timer = undefined;
     if (state.held === 0 || !state.lastError || !state.lastInfo) return;
-    const { held, lastError, lastInfo } = state;
+    const { held, lastInfo } = state;
+    const lastError = state.lastError();
     state.held = 0;
+    state.lastError = undefined;
     state.lastAt = Date.now();
     const more = held === 1 ? '1 more failure like it' : `${held} more failures like it`;
     // A summary covers many events: it names the last one in its message, not in `eventName`.
