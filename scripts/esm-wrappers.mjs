@@ -11,7 +11,8 @@ const require = createRequire(import.meta.url);
 const pkg = require(join(root, 'package.json'));
 
 for (const [subpath, conditions] of Object.entries(pkg.exports)) {
-  if (typeof conditions !== 'object' || !conditions.import) continue;
+  // Browser entries are built by scripts/build-browser.mjs (modules of their own), not wrapped.
+  if (typeof conditions?.import !== 'object' || typeof conditions?.require !== 'object') continue;
   const esmFile = join(root, conditions.import.default);
   const cjsFile = join(root, conditions.require.default);
   const names = Object.keys(require(cjsFile)).filter((name) => name !== 'default' && name !== '__esModule');

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 // These run against the built package (`npm test` builds first), through its exports map.
 const root = join(__dirname, '..');
 const pkg = require('../package.json') as { exports: Record<string, unknown> };
-const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json');
+// The browser entries are browser builds, not wrappers of the Node build: tested below and in test/browser.
+const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json' && !key.startsWith('./browser'));
 const specifier = (subpath: string) => (subpath === '.' ? 'eventtracking' : `eventtracking/${subpath.slice(2)}`);
 
 function runNode(args: string[]): string {
@@ -37,10 +38,29 @@ describe('the published package', () => {
   it('ships type declarations for every entry', () => {
     for (const conditions of Object.values(pkg.exports)) {
       if (typeof conditions !== 'object' || conditions === null) continue;
-      for (const variant of Object.values(conditions as Record<string, { types: string }>)) {
-        expect(existsSync(join(root, variant.types))).toBe(true);
+      for (const variant of Object.values(conditions as Record<string, string | { types: string }>)) {
+        const types = typeof variant === 'string' ? (conditions as { types?: string }).types : variant.types;
+        expect(types && existsSync(join(root, types))).toBe(true);
       }
     }
+  });
+
+  it('./browser resolves to the browser builds from ESM and CommonJS; ./browser/global to the classic script', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const require = createRequire(process.cwd() + '/');
+      const esm = await import('eventtracking/browser');
+      const cjs = require('eventtracking/browser');
+      console.log(JSON.stringify({
+        esm: Object.keys(esm).sort(), cjs: Object.keys(cjs).sort(),
+        esmFile: import.meta.resolve('eventtracking/browser'),
+        global: require.resolve('eventtracking/browser/global'),
+      }));`;
+    const result = JSON.parse(runNode(['--input-type=module', '-e', script]));
+    expect(result.esm).toEqual(['Logger', 'createLogger', 'log_event']);
+    expect(result.cjs).toEqual(result.esm);
+    expect(result.esmFile).toMatch(/\/dist\/browser\/index\.mjs$/);
+    expect(result.global).toBe(join(root, 'dist/browser/global.js'));
   });
 
   it('emits into the default tracker from plain CommonJS, as a user would', () => {

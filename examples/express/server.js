@@ -4,7 +4,7 @@
 const { randomUUID } = require('node:crypto');
 const express = require('express');
 const { createTracker, edxDefaults, registerTracker, tracker } = require('eventtracking');
-const { trackMiddleware, userTrackHandler } = require('eventtracking/express');
+const { browserScriptHandler, trackMiddleware, userTrackHandler } = require('eventtracking/express');
 const { renderCoursePage, renderHome } = require('./pages');
 
 const PORT = Number(process.env.PORT ?? 3000);
@@ -21,6 +21,9 @@ function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY } = 
 
   const app = express();
   app.set('trust proxy', 'loopback');
+  // The browser Logger as a classic script (window.Logger); before trackMiddleware, as
+  // static files are not tracked in Open edX either.
+  app.get('/eventtracking.js', browserScriptHandler());
   // Stand-ins for a session store and an auth middleware: tracking reads what they set.
   app.use(demoSession);
   app.use(demoLogin);

@@ -16,8 +16,9 @@ export interface EventLogger {
    * is `null`), then sends `event_type`, `event` (`JSON.stringify(data)`),
    * `courserun_key` and `page` (`location.href`) form-encoded to the endpoint. Never
    * throws and never rejects: resolves with the server's Response whatever its status;
-   * with `Response.error()` (status 0) on a network failure or data `JSON.stringify`
-   * cannot encode (not sent; reported with `console.error`); with a stand-in 202
+   * with `Response.error()` (status 0) on a network failure, or when the event cannot
+   * be built (data `JSON.stringify` rejects, a `courseId` function that throws: not
+   * sent, reported with `console.error`); with a stand-in 202
    * Response when the event went with `navigator.sendBeacon` (the page was hidden).
    * With batching, the promise settles when the queued event is sent and answered.
    */
@@ -70,7 +71,8 @@ export function createLogger(initialOptions: LoggerOptions = {}): EventLogger {
     const prefix = options.pathPrefix ?? metaPathPrefix();
     const method = String(requestOptions.type ?? requestOptions.method ?? 'POST').toUpperCase() === 'GET' ? 'GET' : 'POST';
     const base = options.fetchOptions ?? {};
-    const headers = { ...(base.headers as Record<string, string> | undefined), ...requestOptions.headers };
+    const headers = new Headers(base.headers);
+    for (const [name, value] of Object.entries(requestOptions.headers ?? {})) headers.set(name, value);
     const form = toForm(fields, requestOptions.data);
     // keepalive lets a request outlive the page, but browsers refuse keepalive bodies past 64 KiB.
     const keepalive = form.toString().length <= KEEPALIVE_MAX_BODY;
@@ -101,20 +103,21 @@ export function createLogger(initialOptions: LoggerOptions = {}): EventLogger {
   const log = (eventType: string, data?: unknown, element?: unknown, requestOptions?: LogRequestOptions): Promise<Response> => {
     const name = eventType === undefined || eventType === null ? '' : String(eventType);
     listeners.notify(name, data, element);
-    let event: string;
     try {
-      event = encodeEventData(data);
+      const event = encodeEventData(data);
+      const outgoing = request({ event_type: name, event, courserun_key: courseId(), page: pageUrl() }, requestOptions);
+      if (isPageHidden()) return send(outgoing, true);
+      const batch = batchSettings(options.batch);
+      if (!batch) return send(outgoing, false);
+      watch();
+      return queue.push(outgoing, batch);
     } catch (error) {
+      // Data JSON cannot encode, a courseId function or header that throws: a bug of the
+      // caller, reported like a listener's, never thrown into the page.
       console.error({ eventType: name, data, element: element || null, error });
       report(error, name);
       return Promise.resolve(Response.error());
     }
-    const outgoing = request({ event_type: name, event, courserun_key: courseId(), page: pageUrl() }, requestOptions);
-    if (isPageHidden()) return send(outgoing, true);
-    const batch = batchSettings(options.batch);
-    if (!batch) return send(outgoing, false);
-    watch();
-    return queue.push(outgoing, batch);
   };
 
   return {

@@ -6,6 +6,7 @@ export interface EventRequest {
   eventType: string;
   /** The URL, path prefix included. */
   url: string;
+  /** POST sends the form as the body; GET in the query string. */
   method: 'GET' | 'POST';
   /** The form-encoded fields. */
   form: URLSearchParams;
@@ -15,10 +16,13 @@ export interface EventRequest {
 
 /** The form fields of an event, named and ordered as Open edX's `Logger.log` sends them. */
 export interface EventFields {
+  /** The event name. */
   event_type: string;
   /** The data as JSON text; `''` when there is none (`JSON.stringify(undefined)`). */
   event: string;
+  /** The course run key; `''` when the page has none. */
   courserun_key: string;
+  /** The page URL (`location.href`). */
   page: string;
 }
 

@@ -9,3 +9,5 @@ export type { UserTrackHandlerOptions } from './user-track-handler';
 export type { ExpressHandler, ExpressRequest, NextFunction } from './request';
 export { segmentioHandler } from './segmentio-handler';
 export type { SegmentioOptions } from '../views/segmentio-endpoint';
+export { browserScriptHandler } from './browser-script';
+export type { BrowserScriptOptions } from './browser-script';

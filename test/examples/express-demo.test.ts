@@ -15,7 +15,9 @@ describe('the Express demo (npm start)', () => {
     const { app, tracker } = createDemoApp({ trackingLog, secretKey: 'demo-secret' });
     const agent = request.agent(app);
     await agent.get('/login?user=alice').expect(302);
-    await agent.get(`/courses/${COURSE}/courseware/`).expect(200).expect(/Play video/);
+    await agent.get(`/courses/${COURSE}/courseware/`).expect(200).expect(/Play video/).expect(/<script src="\/eventtracking\.js">/);
+    // The browser Logger's script, served before trackMiddleware: no page event for it.
+    await agent.get('/eventtracking.js').expect(200).expect('Content-Type', /^application\/javascript/).expect(/Logger/);
     await agent.post(`/courses/${COURSE}/enroll`).type('form').send({ password: 'hunter2' }).expect(302);
     await agent
       .post('/event')

@@ -1,0 +1,50 @@
+// Builds the browser Logger (src/browser) into dist/browser:
+//   index.mjs   ES module, minified: `import { Logger } from 'eventtracking/browser'`
+//   index.cjs   CommonJS, for test runners that require() it (jest with jsdom)
+//   global.js   classic script defining window.Logger and window.log_event
+//   *.d.ts      declarations, emitted by tsc with src/browser/tsconfig.json
+// and prints the minified and gzipped sizes. Run after `tsc -p tsconfig.build.json`.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = join(root, 'src/browser');
+const out = join(root, 'dist/browser');
+const tsconfig = join(source, 'tsconfig.json');
+const require = createRequire(import.meta.url);
+
+rmSync(out, { recursive: true, force: true });
+
+// Declarations first: this also typechecks the browser code with the DOM lib.
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig, '--emitDeclarationOnly'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+
+const common = {
+  bundle: true,
+  minify: true,
+  target: ['es2019'],
+  platform: 'browser',
+  tsconfig,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+const outputs = [
+  { entryPoints: [join(source, 'index.ts')], format: 'esm', outfile: join(out, 'index.mjs') },
+  { entryPoints: [join(source, 'index.ts')], format: 'cjs', outfile: join(out, 'index.cjs') },
+  { entryPoints: [join(source, 'global.ts')], format: 'iife', outfile: join(out, 'global.js') },
+];
+await Promise.all(outputs.map((options) => build({ ...common, ...options })));
+
+for (const { outfile } of outputs) {
+  const code = readFileSync(outfile);
+  if (/\bnode:/.test(code.toString('utf8'))) throw new Error(`${outfile} mentions a node: module; browser code must not`);
+  const size = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
+  console.log(`${relative(root, outfile)}: ${size(code.length)} minified, ${size(gzipSync(code, { level: 9 }).length)} gzipped`);
+}
