@@ -34,6 +34,12 @@ export class RoutingBackend implements Backend {
   private readonly failClosed: boolean;
   private readonly pending = new Set<Promise<void>>();
   private report: ErrorReporter = logFailure;
+  /**
+   * Whether `send` copies the event. A router without processors whose backends are
+   * all routers leaves the copy to them (each copies on entry): one copy per branch
+   * either way, and none wasted at the root of the usual tree.
+   */
+  private copiesEvents = false;
 
   constructor(options: RoutingBackendOptions = {}) {
     this.failClosed = options.failClosed ?? false;
@@ -61,6 +67,7 @@ export class RoutingBackend implements Backend {
     this.backendMap.clear();
     for (const [key, value] of sorted) this.backendMap.set(key, value);
     backend.bindErrorReporter?.(this.report);
+    this.updateCopyPolicy();
   }
 
   /** Appends a processor. Throws when it is neither a function nor an object with `process(event)`. */
@@ -73,6 +80,12 @@ export class RoutingBackend implements Backend {
     } else {
       throw new TypeError(`${label} is not callable: a processor is a function or an object with process(event)`);
     }
+    this.updateCopyPolicy();
+  }
+
+  private updateCopyPolicy(): void {
+    this.copiesEvents =
+      this.processorList.length > 0 || [...this.backendMap.values()].some((backend) => !(backend instanceof RoutingBackend));
   }
 
   /** Passes `report` down to every backend, so that all failures reach the tracker. */
@@ -86,7 +99,7 @@ export class RoutingBackend implements Backend {
     const eventName = typeof event.name === 'string' ? event.name : undefined;
     let processed: TrackedEvent | undefined;
     try {
-      processed = this.process(deepCopy(event), eventName);
+      processed = this.process(this.copiesEvents ? deepCopy(event) : event, eventName);
     } catch (thrown) {
       this.report(toError(thrown), { stage: 'emit', component: 'copy', eventName });
       return;

@@ -56,10 +56,16 @@ const LOOPBACK = 1;
 const PRIVATE = 2;
 const PUBLIC = 3;
 
+/** One start-anchored pattern per prefix list: a public address is then one regex test, not a scan of every prefix. */
+const startsWithAny = (prefixes: readonly string[]): RegExp =>
+  new RegExp(`^(?:${prefixes.map((prefix) => prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`);
+const LOOPBACK_PATTERN = startsWithAny(LOOPBACK_IP_PREFIXES);
+const PRIVATE_PATTERN = startsWithAny(PRIVATE_IP_PREFIXES);
+
 function rank(ip: string): number {
-  if (LOOPBACK_IP_PREFIXES.some((prefix) => ip.startsWith(prefix))) return LOOPBACK;
+  if (LOOPBACK_PATTERN.test(ip)) return LOOPBACK;
   if (ip === '::1' || /^(?:0{1,4}:){7}0{0,3}1$/.test(ip)) return LOOPBACK;
-  if (PRIVATE_IP_PREFIXES.some((prefix) => ip.startsWith(prefix))) return PRIVATE;
+  if (PRIVATE_PATTERN.test(ip)) return PRIVATE;
   return PUBLIC;
 }
 

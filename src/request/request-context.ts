@@ -4,7 +4,7 @@ import { gaClientId } from './client-id';
 import { courseContextFromUrl } from './course';
 import { clientIp } from './ip';
 import { decodePercentRuns } from './percent';
-import { hashSessionKey } from './session';
+import { hashSessionKeyCached } from './session';
 
 /** The user as an adapter sees it: any object with an `id` and a `username`. */
 export interface RequestUser {
@@ -133,7 +133,7 @@ export function buildRequestContext(facts: RequestFacts, secretKey: string | und
     return courseContextFromUrl(absolute);
   }, { course_id: '', org_id: '', enterprise_uuid: '' });
   return {
-    session: safe(() => (secretKey ? hashSessionKey(secretKey, facts.sessionKey) : ''), ''),
+    session: safe(() => (secretKey ? hashSessionKeyCached(secretKey, facts.sessionKey) : ''), ''),
     user_id: userId,
     username,
     ip: safe(() => clientIp(headers, typeof facts.remoteAddress === 'string' ? facts.remoteAddress : undefined), ''),
