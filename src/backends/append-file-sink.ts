@@ -1,11 +1,17 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+/** Lines joined into one `write` call at most: bounds the memory a write takes. */
+const LINES_PER_WRITE = 2048;
+
 /**
  * Appends lines to a file in batches: lines written in one turn of the event loop
- * go to disk in one `write` call. Failures are passed to `onError` with the number
- * of lines lost; the file is reopened for the next batch, so a transient failure
- * (a full disk, a removed directory) does not stop later lines.
+ * go to disk together (in writes of up to 2048 lines). At most `maxQueued` lines wait
+ * for the disk; past that, lines are dropped and counted, and the drop is reported
+ * once when it starts and once, with the count, when the queue has room again.
+ * Write failures are reported with the number of lines lost; the file is reopened
+ * for the next batch, so a transient failure (a full disk, a removed directory) does
+ * not stop later lines.
  */
 export class AppendFileSink {
   private handle: FileHandle | undefined;
@@ -13,19 +19,30 @@ export class AppendFileSink {
   private draining: Promise<void> | undefined;
   private scheduled = false;
   private closed = false;
+  private droppedSinceReport = 0;
   /** Lines handed to `write` so far. */
   received = 0;
   /** Lines known to be on disk. */
   written = 0;
+  /** Lines dropped because `maxQueued` lines were already waiting. */
+  dropped = 0;
 
   constructor(
     readonly filename: string,
-    private readonly onError: (error: Error, linesLost: number) => void,
+    private readonly onError: (error: Error) => void,
+    readonly maxQueued = 100_000,
   ) {}
 
-  /** Queues one line (its newline included). */
+  /** Queues one line (its newline included), or drops it when the queue is full. */
   write(line: string): void {
     this.received++;
+    if (this.queue.length >= this.maxQueued) {
+      this.dropped++;
+      if (this.droppedSinceReport++ === 0) {
+        this.onError(new Error(`${this.maxQueued} lines are waiting for ${this.filename}; dropping lines until the disk catches up`));
+      }
+      return;
+    }
     this.queue.push(line);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -59,8 +76,8 @@ export class AppendFileSink {
 
   private async writeQueued(): Promise<void> {
     while (this.queue.length > 0) {
-      const lines = this.queue;
-      this.queue = [];
+      const lines = this.queue.length <= LINES_PER_WRITE ? this.queue : this.queue.slice(0, LINES_PER_WRITE);
+      this.queue = lines === this.queue ? [] : this.queue.slice(LINES_PER_WRITE);
       try {
         if (this.closed) throw new Error(`${this.filename} is closed`);
         this.handle ??= await openForAppend(this.filename);
@@ -68,9 +85,17 @@ export class AppendFileSink {
         this.written += lines.length;
       } catch (error) {
         await this.discardHandle();
-        this.onError(error as Error, lines.length);
+        this.onError(new Error(`${lines.length} line(s) not written to ${this.filename}: ${(error as Error).message}`));
       }
+      this.reportDropsEnded();
     }
+  }
+
+  private reportDropsEnded(): void {
+    if (this.droppedSinceReport === 0 || this.queue.length >= this.maxQueued) return;
+    const count = this.droppedSinceReport;
+    this.droppedSinceReport = 0;
+    this.onError(new Error(`${count} line(s) were dropped while ${this.filename} could not keep up`));
   }
 
   private async discardHandle(): Promise<void> {

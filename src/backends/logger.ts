@@ -23,6 +23,11 @@ export interface LoggerBackendOptions {
   transports?: TransportStream[];
   /** The file of the default transport. Default: `'./tracking.log'`. */
   filename?: string;
+  /**
+   * The most lines the default transport lets wait for the disk; more are dropped,
+   * counted and reported. Default: 100000 (about 75 MB of typical lines).
+   */
+  maxQueuedLines?: number;
   /** The level events are logged at. Default: `'info'`. */
   level?: string;
   /**
@@ -71,7 +76,7 @@ export class LoggerBackend implements Backend {
       winston.createLogger({
         level: this.level,
         format: winston.format.printf((info) => String(info.message)),
-        transports: options.transports ?? [new TrackingLogTransport({ filename: options.filename })],
+        transports: options.transports ?? [new TrackingLogTransport({ filename: options.filename, maxQueuedLines: options.maxQueuedLines })],
       });
     this.logger.on('error', (error: unknown) => this.report(toError(error), { stage: 'backend', component: 'logger' }));
   }

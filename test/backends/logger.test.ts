@@ -122,6 +122,24 @@ describe('LoggerBackend', () => {
     expect(JSON.parse(readLines(file)[0]!).name).toBe('written');
   });
 
+  it('bounds the lines waiting for the disk: drops past maxQueuedLines, counted and reported twice', async () => {
+    const file = tempFile();
+    const backend = new LoggerBackend({ filename: file, maxQueuedLines: 10 });
+    const { tracker, failures } = shimTracker(backend);
+    for (let i = 0; i < 50; i++) tracker.emit('burst', { i });
+    await tracker.flush();
+    const transport = backend.logger.transports[0] as TrackingLogTransport;
+    expect(readLines(file).filter(Boolean).map((l) => JSON.parse(l).event.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(transport.dropped).toBe(40);
+    expect(failures.map(([error]) => error.message)).toEqual([
+      expect.stringMatching(/^10 lines are waiting for .*; dropping lines until the disk catches up$/),
+      expect.stringMatching(/^40 line\(s\) were dropped while .* could not keep up$/),
+    ]);
+    tracker.emit('after', { i: 50 });
+    await tracker.close();
+    expect(JSON.parse(readLines(file)[10]!).event.i).toBe(50);
+  });
+
   it('works with the user\'s own transports, here winston\'s File transport', async () => {
     const file = tempFile();
     const backend = new LoggerBackend({ transports: [new winston.transports.File({ filename: file })] });
