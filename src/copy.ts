@@ -1,9 +1,10 @@
-import { toEventTime } from './timestamp';
+import { EventTime, toEventTime } from './timestamp';
 
 /**
  * A deep copy of an event, so that each routing branch can mutate its own.
  * Plain objects and arrays are copied; dates become {@link EventTime}s (so they are
- * written as Python writes datetimes); other objects keep their prototype and get
+ * written as Python writes datetimes), and EventTimes are shared, not copied: treat
+ * them as immutable, as Python's datetimes are; other objects keep their prototype and get
  * their own enumerable properties copied. Throws a `TypeError` on a cycle, which
  * Python's `json.dumps` would also refuse.
  */
@@ -13,6 +14,8 @@ export function deepCopy<T>(value: T): T {
 
 function copyValue(value: unknown, ancestors: Set<object>): unknown {
   if (typeof value !== 'object' || value === null) return value;
+  // An EventTime is never changed by this library: shared, like Python's immutable datetimes.
+  if (value instanceof EventTime) return value;
   if (value instanceof Date) return toEventTime(value);
   if (ancestors.has(value)) throw new TypeError('Circular reference detected in event');
   ancestors.add(value);

@@ -75,7 +75,10 @@ const SHORT_ESCAPES: Record<string, string> = {
 };
 
 /** A JSON string as Python writes it with `ensure_ascii=True`. */
+const PLAIN_ASCII = /^[ !#-[\]-~]*$/;
+
 export function pythonString(text: string): string {
+  if (PLAIN_ASCII.test(text)) return `"${text}"`;
   return `"${text.replace(/[\\"]|[^ -~]/g, (char) => {
     return SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
   })}"`;

@@ -3,10 +3,12 @@ import { dirname } from 'node:path';
 
 /** Lines joined into one `write` call at most: bounds the memory a write takes. */
 const LINES_PER_WRITE = 2048;
+/** How long a line may wait for others to share its write: under load, one write serves many requests. */
+const BATCH_DELAY_MS = 10;
 
 /**
- * Appends lines to a file in batches: lines written in one turn of the event loop
- * go to disk together (in writes of up to 2048 lines). At most `maxQueued` lines wait
+ * Appends lines to a file in batches: lines written within 10 ms go to disk together
+ * (in writes of up to 2048 lines); `flush()` and `close()` write at once. At most `maxQueued` lines wait
  * for the disk; past that, lines are dropped and counted, and the drop is reported
  * once when it starts and once, with the count, when the queue has room again.
  * Write failures are reported with the number of lines lost; the file is reopened
@@ -46,10 +48,10 @@ export class AppendFileSink {
     this.queue.push(line);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => {
+      setTimeout(() => {
         this.scheduled = false;
         void this.drain();
-      });
+      }, BATCH_DELAY_MS).unref();
     }
   }
 

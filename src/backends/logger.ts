@@ -52,6 +52,8 @@ export class LoggerBackend implements Backend {
   logged = 0;
   private readonly level: string;
   private readonly ownsLogger: boolean;
+  /** The default transport, when this backend made it: lines may skip winston's stream pipeline. */
+  private readonly ownTransport: TrackingLogTransport | undefined;
   private report: ErrorReporter = logFailure;
 
   constructor(options: LoggerBackendOptions = {}) {
@@ -71,12 +73,17 @@ export class LoggerBackend implements Backend {
     this.jsonStyle = jsonStyle;
     this.level = options.level ?? 'info';
     this.ownsLogger = options.logger === undefined;
+    const defaultTransport =
+      options.logger || options.transports
+        ? undefined
+        : new TrackingLogTransport({ filename: options.filename, maxQueuedLines: options.maxQueuedLines });
+    this.ownTransport = defaultTransport;
     this.logger =
       options.logger ??
       winston.createLogger({
         level: this.level,
         format: winston.format.printf((info) => String(info.message)),
-        transports: options.transports ?? [new TrackingLogTransport({ filename: options.filename, maxQueuedLines: options.maxQueuedLines })],
+        transports: options.transports ?? [defaultTransport as TrackingLogTransport],
       });
     this.logger.on('error', (error: unknown) => this.report(toError(error), { stage: 'backend', component: 'logger' }));
   }
@@ -109,7 +116,24 @@ export class LoggerBackend implements Backend {
       return;
     }
     this.logged++;
-    this.logger.log(this.level, line);
+    if (this.writesDirectly()) this.ownTransport!.writeLine(line);
+    else this.logger.log(this.level, line);
+  }
+
+  /**
+   * Whether a line can go straight to the default transport: the logger is ours and
+   * still has only that transport, and would log at this level. winston's format and
+   * stream pipeline would hand the transport the same line, a few µs later.
+   */
+  private writesDirectly(): boolean {
+    const transports = this.logger.transports;
+    return (
+      this.ownTransport !== undefined &&
+      transports.length === 1 &&
+      transports[0] === this.ownTransport &&
+      !this.logger.silent &&
+      this.logger.isLevelEnabled(this.level)
+    );
   }
 
   /** Resolves when every line logged so far has been written by every transport that can tell. */

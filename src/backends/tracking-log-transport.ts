@@ -50,9 +50,13 @@ export class TrackingLogTransport extends TransportStream {
   }
 
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
-    const line = info[MESSAGE] ?? info.message;
-    this.sink.write(`${String(line)}\n`);
+    this.writeLine(String(info[MESSAGE] ?? info.message));
     next();
+  }
+
+  /** Appends one finished line (without its newline), as `log` does for a winston message. */
+  writeLine(line: string): void {
+    this.sink.write(`${line}\n`);
   }
 
   /** Resolves when every line received so far is on disk (or reported lost). */

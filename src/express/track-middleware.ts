@@ -44,7 +44,7 @@ export function trackMiddleware(options: TrackMiddlewareOptions = {}): ExpressHa
         }),
         req.body,
       );
-      res.once('finish', exit);
+      // 'close' follows every response, finished or aborted.
       res.once('close', exit);
       next();
     }, locator);

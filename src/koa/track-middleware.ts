@@ -45,7 +45,6 @@ export function trackMiddleware(options: KoaTrackMiddlewareOptions = {}): KoaMid
       );
       // Exit when the response is written, not when `next` resolves: Koa writes the
       // body (a stream, say) after the middleware chain, and events it emits belong to the request.
-      ctx.res.once('finish', exit);
       ctx.res.once('close', exit);
       await next();
     }, locator);
