@@ -1,0 +1,166 @@
+'use strict';
+// The Express apps the HTTP scenarios compare. Every app has the same route and the
+// same stand-in for session and auth middleware, so the only difference between a
+// variant and the bare baseline is what the variant adds. Everything is loaded from
+// the BUILT package (`npm run build` first), as users load it.
+const path = require('node:path');
+const express = require('express');
+
+/** The route every app serves: a course page (so the course fields and a page event are computed). */
+const ROUTE = '/courses/:courseId/courseware/:chapter/';
+const { REQUEST_FIELDS, SECRET_KEY, EVENT_NAME } = require('./fixtures.cjs');
+
+const USER = Object.freeze({ id: 42, username: 'alice' });
+
+/** Stands in for express-session + passport: the same in every app, baseline included. */
+function fakeAuth(req, _res, next) {
+  req.user = USER;
+  req.sessionID = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
+  next();
+}
+
+function base() {
+  const app = express();
+  app.use(fakeAuth);
+  return app;
+}
+
+const ok = (_req, res) => res.send('ok');
+
+/**
+ * Builds the app of a variant. `files` are temporary files it may write
+ * (`files.log`); returns `{ app, tracker?, logFile?, linesPerRequest, check? }`.
+ */
+function buildVariant(name, files) {
+  const et = require('eventtracking');
+  const { trackMiddleware } = require('eventtracking/express');
+  const quietErrors = { count: 0 };
+  const onError = () => { quietErrors.count++; };
+
+  switch (name) {
+    case 'bare': {
+      const app = base();
+      app.get(ROUTE, ok);
+      return { app, linesPerRequest: 0 };
+    }
+
+    // Scenario 1, for reference: AsyncLocalStorage.run per request and nothing else, the
+    // floor of any context kept in AsyncLocalStorage on this Node.
+    case 'als-floor': {
+      const { AsyncLocalStorage } = require('node:async_hooks');
+      const storage = new AsyncLocalStorage();
+      const app = base();
+      app.use((_req, _res, next) => storage.run({}, next));
+      app.get(ROUTE, ok);
+      return { app, linesPerRequest: 0 };
+    }
+
+    // Scenario 1: the request context alone (no page event, no emit).
+    case 'context': {
+      const tracker = et.createTracker({ ...et.edxDefaults({ trackingLog: files.log }), onError });
+      et.registerTracker(tracker);
+      const app = base();
+      app.use(trackMiddleware({ pageEvents: false, secretKey: SECRET_KEY }));
+      app.get(ROUTE, ok);
+      return { app, tracker, logFile: files.log, linesPerRequest: 0, errors: quietErrors };
+    }
+
+    // Scenario 2: the real thing, with the default lean transport (edxDefaults).
+    case 'full': {
+      const tracker = et.createTracker({ ...et.edxDefaults({ trackingLog: files.log }), onError });
+      et.registerTracker(tracker);
+      const app = base();
+      app.use(trackMiddleware({ secretKey: SECRET_KEY }));
+      app.get(ROUTE, (req, res) => {
+        et.tracker.emit(EVENT_NAME, { course_id: req.params.courseId, mode: 'audit', user_id: 42 });
+        res.send('ok');
+      });
+      return { app, tracker, logFile: files.log, linesPerRequest: 2, errors: quietErrors };
+    }
+
+    // Scenario 2, for comparison: the same app with winston's default File transport.
+    case 'full-winston-file': {
+      const winston = require('winston');
+      const tracker = new et.Tracker({
+        onError,
+        backends: {
+          tracking_logs: new et.RoutingBackend({
+            processors: [new et.LegacyFieldMappingProcessor(), new et.PrefixedEventProcessor()],
+            backends: {
+              logger: new et.LoggerBackend({ maxEventSize: 50000, transports: [new winston.transports.File({ filename: files.log })] }),
+            },
+          }),
+        },
+      });
+      et.registerTracker(tracker);
+      const app = base();
+      app.use(trackMiddleware({ secretKey: SECRET_KEY }));
+      app.get(ROUTE, (req, res) => {
+        et.tracker.emit(EVENT_NAME, { course_id: req.params.courseId, mode: 'audit', user_id: 42 });
+        res.send('ok');
+      });
+      return { app, tracker, logFile: files.log, linesPerRequest: 2, errors: quietErrors };
+    }
+
+    // Scenario 3: our context, read by the handler.
+    case 'context-read': {
+      const tracker = et.createTracker({ ...et.edxDefaults({ trackingLog: files.log }), onError });
+      et.registerTracker(tracker);
+      const app = base();
+      app.use(trackMiddleware({ pageEvents: false, secretKey: SECRET_KEY }));
+      const seen = { missing: 0 };
+      app.get(ROUTE, (_req, res) => {
+        const context = tracker.resolveContext();
+        let found = 0;
+        for (const field of REQUEST_FIELDS) if (context[field] !== undefined) found++;
+        if (found !== REQUEST_FIELDS.length) seen.missing++;
+        res.send('ok');
+      });
+      return { app, tracker, linesPerRequest: 0, errors: quietErrors, seen };
+    }
+
+    // Scenario 3: the older choice, a cls-hooked namespace holding the same 13 fields,
+    // computed by the same function our middleware uses (so only storage differs).
+    case 'cls-hooked': {
+      const cls = require('cls-hooked');
+      // Internal module of the built package (not part of the public API): the same
+      // field computation as trackMiddleware, so that both store identical values.
+      const packageDir = path.dirname(require.resolve('eventtracking/package.json'));
+      const { buildRequestContext } = require(path.join(packageDir, 'dist', 'cjs', 'request', 'request-context.js'));
+      const ns = cls.createNamespace('bench-request');
+      const app = base();
+      app.use((req, res, next) => {
+        ns.bindEmitter(req);
+        ns.bindEmitter(res);
+        ns.run(() => {
+          const fields = buildRequestContext(
+            {
+              url: req.originalUrl,
+              headers: req.headers,
+              remoteAddress: req.socket.remoteAddress,
+              protocol: req.protocol,
+              user: req.user,
+              sessionKey: req.sessionID,
+            },
+            SECRET_KEY,
+          );
+          for (const field of REQUEST_FIELDS) ns.set(field, fields[field]);
+          next();
+        });
+      });
+      const seen = { missing: 0 };
+      app.get(ROUTE, (_req, res) => {
+        let found = 0;
+        for (const field of REQUEST_FIELDS) if (ns.get(field) !== undefined) found++;
+        if (found !== REQUEST_FIELDS.length) seen.missing++;
+        res.send('ok');
+      });
+      return { app, linesPerRequest: 0, seen };
+    }
+
+    default:
+      throw new Error(`unknown variant ${name}`);
+  }
+}
+
+module.exports = { buildVariant, ROUTE };
