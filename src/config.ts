@@ -5,6 +5,8 @@ import { isPlainObject } from './objects';
 import { GoogleAnalyticsProcessor } from './processors/google-analytics';
 import { LegacyFieldMappingProcessor } from './processors/legacy-field-mapping';
 import { NameWhitelistProcessor } from './processors/name-whitelist';
+import { PasswordCensorProcessor, type PasswordCensorOptions } from './processors/censor-passwords';
+import { RedactProcessor, type RedactProcessorOptions } from './processors/redact';
 import { PrefixedEventProcessor, type PrefixedEventProcessorOptions } from './processors/prefixed-event';
 import { RegexFilterProcessor } from './processors/regex-filter';
 import { RoutingBackend } from './routing';
@@ -75,6 +77,9 @@ registerEngine('GoogleAnalyticsProcessor', () => new GoogleAnalyticsProcessor(),
   'track.shim.GoogleAnalyticsProcessor',
   'common.djangoapps.track.shim.GoogleAnalyticsProcessor',
 ]);
+
+registerEngine('RedactProcessor', (o) => new RedactProcessor(o as unknown as RedactProcessorOptions));
+registerEngine('PasswordCensorProcessor', (o) => new PasswordCensorProcessor(o as PasswordCensorOptions));
 
 /** Builds a {@link Tracker} from configuration data (see {@link TrackerConfig}). */
 export function createTracker(config: TrackerConfig = {}): Tracker {

@@ -25,6 +25,14 @@ export interface EdxDefaultsOptions {
    * `LMS_SEGMENT_KEY` unset sends nothing. Default: none (no Segment branch).
    */
   segment?: EdxSegmentOptions;
+  /**
+   * Puts `PasswordCensorProcessor` first on each branch, so that the value of a
+   * password key (`password`, `new_password1`, ... and bracketed names such as
+   * `user[password]`) in any event's payload or context — a browser event from
+   * `/event`, a mobile event, a server event — reaches no backend. Open edX
+   * censors page events only. Default: true.
+   */
+  censorPasswords?: boolean;
 }
 
 /**
@@ -37,12 +45,14 @@ export interface EdxDefaultsOptions {
  */
 export function edxDefaults(options: EdxDefaultsOptions = {}): TrackerConfig {
   const trackingLog = typeof options.trackingLog === 'string' ? { filename: options.trackingLog } : options.trackingLog;
+  // On each branch rather than at the root: the branches copy events anyway, a root processor would cost one more copy.
+  const censor: EngineSpec[] = options.censorPasswords === false ? [] : [{ engine: 'PasswordCensorProcessor' }];
   const backends: Record<string, EngineSpec> = {
     tracking_logs: {
       engine: 'RoutingBackend',
       options: {
         backends: { logger: { engine: 'LoggerBackend', options: { maxEventSize: 50000, ...trackingLog } } },
-        processors: [{ engine: 'LegacyFieldMappingProcessor' }, { engine: 'PrefixedEventProcessor' }],
+        processors: [...censor, { engine: 'LegacyFieldMappingProcessor' }, { engine: 'PrefixedEventProcessor' }],
       },
     },
   };
@@ -52,7 +62,7 @@ export function edxDefaults(options: EdxDefaultsOptions = {}): TrackerConfig {
       engine: 'RoutingBackend',
       options: {
         backends: { segment: { engine: 'SegmentBackend', options: { ...segment } } },
-        processors: [{ engine: 'NameWhitelistProcessor', options: { whitelist } }, { engine: 'GoogleAnalyticsProcessor' }],
+        processors: [{ engine: 'NameWhitelistProcessor', options: { whitelist } }, ...censor, { engine: 'GoogleAnalyticsProcessor' }],
       },
     };
   }

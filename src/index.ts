@@ -76,3 +76,12 @@ export { segment, configureSegment, configuredSegment, findSegmentBackend } from
 export { buildSegmentContext } from './segment/context';
 export type { SegmentContext } from './segment/context';
 export type { EdxSegmentOptions } from './edx-defaults';
+export { RedactProcessor } from './processors/redact';
+export type { RedactProcessorOptions } from './processors/redact';
+export { PasswordCensorProcessor } from './processors/censor-passwords';
+export type { PasswordCensorOptions } from './processors/censor-passwords';
+export { isPasswordKey, PASSWORD_KEYS, CENSORED_VALUE } from './request/page-event';
+export { gracefulShutdown, onShutdownSignals, trackServer } from './shutdown';
+export type { GracefulShutdownOptions, ShutdownReport, ShutdownServer, ShutdownSignalOptions } from './shutdown';
+export { readTrackingLog } from './reader';
+export type { ReadTrackingLogOptions, SkippedLine, SkippedLineReason, TrackingLogReadStats, TrackingLogReader } from './reader';

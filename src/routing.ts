@@ -15,6 +15,15 @@ export interface RoutingBackendOptions {
    * this branch, and the drop reported. Default: false.
    */
   failClosed?: boolean;
+  /**
+   * How long, in ms, `flush()` and `close()` wait for this branch's backends: for
+   * the promises their `send` returned, then for their own `flush()`/`close()`.
+   * What has not settled by then is reported (stage `'flush'`/`'close'`, the
+   * backend's name) and no longer waited for, so that a backend that never answers
+   * cannot hang a shutdown. Default: 12000 (above the Segment backend's own 10000 ms
+   * `closeTimeout`, which reports precisely what it could not deliver).
+   */
+  closeTimeout?: number;
 }
 
 interface NamedProcessor {
@@ -32,7 +41,9 @@ export class RoutingBackend implements Backend {
   private readonly backendMap = new Map<string, Backend>();
   private readonly processorList: NamedProcessor[] = [];
   private readonly failClosed: boolean;
-  private readonly pending = new Set<Promise<void>>();
+  /** Promises returned by backends' send() and not settled yet, with the backend's name. */
+  private readonly pending = new Map<Promise<void>, string>();
+  private readonly closeTimeout: number;
   private report: ErrorReporter = logFailure;
   /**
    * Whether `send` copies the event. A router without processors whose backends are
@@ -43,6 +54,10 @@ export class RoutingBackend implements Backend {
 
   constructor(options: RoutingBackendOptions = {}) {
     this.failClosed = options.failClosed ?? false;
+    this.closeTimeout = options.closeTimeout ?? 12000;
+    if (!(Number.isFinite(this.closeTimeout) && this.closeTimeout >= 0)) {
+      throw new TypeError(`RoutingBackend: closeTimeout must be a number of milliseconds (0 or more), got ${String(options.closeTimeout)}`);
+    }
     for (const [name, backend] of Object.entries(options.backends ?? {})) this.registerBackend(name, backend);
     for (const processor of options.processors ?? []) this.registerProcessor(processor);
   }
@@ -129,7 +144,7 @@ export class RoutingBackend implements Backend {
       const result = backend.send(event);
       if (result && typeof result.then === 'function') {
         const tracked: Promise<void> = result.then(undefined, fail).finally(() => this.pending.delete(tracked));
-        this.pending.add(tracked);
+        this.pending.set(tracked, name);
       }
     } catch (thrown) {
       fail(thrown);
@@ -147,15 +162,40 @@ export class RoutingBackend implements Backend {
   }
 
   private async settle(stage: 'flush' | 'close', step: (backend: Backend) => Promise<void> | undefined): Promise<void> {
-    await Promise.all(this.pending);
+    const deadline = Date.now() + this.closeTimeout;
+    const waiting = [...this.pending];
+    if (waiting.length > 0 && (await beforeDeadline(Promise.all(waiting.map(([promise]) => promise)), deadline)) === 'late') {
+      const late = new Map<string, number>();
+      for (const [promise, name] of waiting) if (this.pending.has(promise)) late.set(name, (late.get(name) ?? 0) + 1);
+      for (const [name, count] of late) {
+        const events = count === 1 ? '1 event' : `${count} events`;
+        this.report(new Error(`${events} sent to '${name}' did not settle within closeTimeout (${this.closeTimeout} ms); no longer waiting for them`), { stage, component: name });
+      }
+    }
     await Promise.all(
       [...this.backendMap].map(async ([name, backend]) => {
         try {
-          await step(backend);
+          const result = step(backend);
+          if (result && (await beforeDeadline(result, deadline)) === 'late') {
+            this.report(new Error(`${stage}() did not finish within closeTimeout (${this.closeTimeout} ms); no longer waiting for it`), { stage, component: name });
+          }
         } catch (thrown) {
           this.report(toError(thrown), { stage, component: name });
         }
       }),
     );
+  }
+}
+
+/** Resolves 'done' when `promise` settles, or 'late' at `deadline`, whichever comes first. */
+async function beforeDeadline(promise: Promise<unknown>, deadline: number): Promise<'done' | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([promise.then(() => 'done' as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

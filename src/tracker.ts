@@ -1,7 +1,7 @@
 import { asyncContextLocator, type ContextLocator } from './context';
 import { logFailure, toError } from './errors';
 import { isPythonFalsy } from './python-truth';
-import { RoutingBackend } from './routing';
+import { RoutingBackend, type RoutingBackendOptions } from './routing';
 import { now } from './timestamp';
 import type { Backend, Context, ErrorReporter, FailureInfo, Processor, ProcessorFunction, TrackedEvent } from './types';
 
@@ -24,6 +24,11 @@ export interface TrackerOptions {
   onError?: ErrorReporter;
   /** The clock for event timestamps (tests freeze it). Default: the system clock, in microseconds. */
   clock?: () => Date;
+  /**
+   * How long, in ms, `flush()` and `close()` wait for the backends (see
+   * {@link RoutingBackendOptions.closeTimeout}); then what is left is reported. Default: 12000.
+   */
+  closeTimeout?: number;
 }
 
 /** Counters of a tracker's life so far. */
@@ -55,7 +60,7 @@ export class Tracker {
     this.contextLocator = options.contextLocator ?? asyncContextLocator;
     this.onError = options.onError ?? logFailure;
     this.clock = options.clock ?? now;
-    this.routingBackend = new RoutingBackend({ backends: options.backends, processors: options.processors });
+    this.routingBackend = new RoutingBackend({ backends: options.backends, processors: options.processors, closeTimeout: options.closeTimeout });
     this.routingBackend.bindErrorReporter(this.reportFailure);
   }
 

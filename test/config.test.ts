@@ -75,12 +75,18 @@ describe('edxDefaults', () => {
           engine: 'RoutingBackend',
           options: {
             backends: { logger: { engine: 'LoggerBackend', options: { maxEventSize: 50000, filename: '/var/log/tracking.log' } } },
-            processors: [{ engine: 'LegacyFieldMappingProcessor' }, { engine: 'PrefixedEventProcessor' }],
+            processors: [{ engine: 'PasswordCensorProcessor' }, { engine: 'LegacyFieldMappingProcessor' }, { engine: 'PrefixedEventProcessor' }],
           },
         },
       },
       processors: [],
     });
+    // censorPasswords: false gives Open edX's configuration exactly.
+    const plain = edxDefaults({ trackingLog: '/var/log/tracking.log', censorPasswords: false });
+    expect((plain.backends!.tracking_logs as { options: { processors: unknown[] } }).options.processors).toEqual([
+      { engine: 'LegacyFieldMappingProcessor' },
+      { engine: 'PrefixedEventProcessor' },
+    ]);
   });
 
   it('builds a tracker writing legacy lines to tracking.log', async () => {

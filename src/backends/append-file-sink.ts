@@ -11,9 +11,12 @@ const BATCH_DELAY_MS = 10;
  * (in writes of up to 2048 lines); `flush()` and `close()` write at once. At most `maxQueued` lines wait
  * for the disk; past that, lines are dropped and counted, and the drop is reported
  * once when it starts and once, with the count, when the queue has room again.
- * Write failures are reported with the number of lines lost; the file is reopened
- * for the next batch, so a transient failure (a full disk, a removed directory) does
- * not stop later lines.
+ * Write failures are reported the same way: the first of a run at once, with the
+ * number of lines lost, and the rest summed up in one report when a write succeeds
+ * again or the sink is closed (a full disk costs two lines on stderr, not one per
+ * batch). The file is reopened for the next batch, so a transient failure (a full
+ * disk, a removed directory) does not stop later lines. A file that ends in the
+ * middle of a line (a crash mid-write) gets a newline before the first new line.
  */
 export class AppendFileSink {
   private handle: FileHandle | undefined;
@@ -28,6 +31,11 @@ export class AppendFileSink {
   written = 0;
   /** Lines dropped because `maxQueued` lines were already waiting. */
   dropped = 0;
+  /** Lines a failed write did not put on disk. */
+  lost = 0;
+  /** Lines lost since the failure last reported, and the last error. */
+  private lostSinceReport = 0;
+  private lastFailure: Error | undefined;
 
   constructor(
     readonly filename: string,
@@ -48,10 +56,12 @@ export class AppendFileSink {
     this.queue.push(line);
     if (!this.scheduled) {
       this.scheduled = true;
+      // Not unref'd: a process that simply ends (a script that never calls close())
+      // waits these few ms for its last lines rather than losing them.
       setTimeout(() => {
         this.scheduled = false;
         void this.drain();
-      }, BATCH_DELAY_MS).unref();
+      }, BATCH_DELAY_MS);
     }
   }
 
@@ -63,6 +73,7 @@ export class AppendFileSink {
   /** Flushes, then closes the file. Later writes are reported lost. */
   async close(): Promise<void> {
     await this.flush();
+    this.reportFailuresEnded('the file was closed');
     this.closed = true;
     const handle = this.handle;
     this.handle = undefined;
@@ -82,15 +93,39 @@ export class AppendFileSink {
       this.queue = lines === this.queue ? [] : this.queue.slice(LINES_PER_WRITE);
       try {
         if (this.closed) throw new Error(`${this.filename} is closed`);
-        this.handle ??= await openForAppend(this.filename);
-        await this.handle.appendFile(lines.join(''));
+        let text = lines.join('');
+        if (!this.handle) {
+          const opened = await openForAppend(this.filename);
+          this.handle = opened.handle;
+          // A line cut short by a crash must not swallow our first line: end it first.
+          if (opened.endsMidLine) text = `\n${text}`;
+        }
+        await this.handle.appendFile(text);
         this.written += lines.length;
+        this.reportFailuresEnded('writing works again');
       } catch (error) {
         await this.discardHandle();
-        this.onError(new Error(`${lines.length} line(s) not written to ${this.filename}: ${(error as Error).message}`));
+        this.lost += lines.length;
+        if (this.lastFailure === undefined) {
+          this.lastFailure = error as Error;
+          this.onError(new Error(`${lines.length} line(s) not written to ${this.filename}: ${(error as Error).message}`));
+        } else {
+          this.lastFailure = error as Error;
+          this.lostSinceReport += lines.length;
+        }
       }
       this.reportDropsEnded();
     }
+  }
+
+  /** Ends a run of failed writes: sums up what was not reported yet. */
+  private reportFailuresEnded(why: string): void {
+    const failure = this.lastFailure;
+    if (failure === undefined) return;
+    const count = this.lostSinceReport;
+    this.lastFailure = undefined;
+    this.lostSinceReport = 0;
+    if (count > 0) this.onError(new Error(`${count} more line(s) not written to ${this.filename} before ${why}: ${failure.message}`));
   }
 
   private reportDropsEnded(): void {
@@ -107,7 +142,20 @@ export class AppendFileSink {
   }
 }
 
-async function openForAppend(filename: string): Promise<FileHandle> {
+/**
+ * Opens `filename` for appending (creating it and its directory) and tells whether
+ * it ends in the middle of a line: not empty, and its last byte not a newline.
+ */
+async function openForAppend(filename: string): Promise<{ handle: FileHandle; endsMidLine: boolean }> {
   await mkdir(dirname(filename), { recursive: true });
-  return open(filename, 'a');
+  const handle = await open(filename, 'a+');
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return { handle, endsMidLine: false };
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
+    return { handle, endsMidLine: bytesRead === 1 && buffer[0] !== 0x0a };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,8 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import winston from 'winston';
-import type TransportStream from 'winston-transport';
+import TransportStream from 'winston-transport';
 import { logFailure, toError } from '../errors';
 import { encodeJson, type JsonStyle } from '../json';
+import { ThrottledReporter } from '../segment/throttled-reporter';
 import type { Backend, ErrorReporter, TrackedEvent } from '../types';
 import { TrackingLogTransport } from './tracking-log-transport';
 
@@ -38,6 +39,14 @@ export interface LoggerBackendOptions {
   maxEventSize?: number | null;
   /** How lines are encoded; see {@link JsonStyle}. Default: `'compact'`. */
   jsonStyle?: JsonStyle;
+  /**
+   * The shortest time, in ms, between two reports of the errors of your own
+   * transports (`transports`, `logger`): the first goes out at once, the next ones
+   * are summed up, one report per interval; `close()` sends what is held. (The
+   * default transport reports a run of failed writes twice: when it starts and when
+   * it ends.) Default: 5000.
+   */
+  reportInterval?: number;
 }
 
 /** Writes each event as one JSON line through winston: Open edX's `tracking.log`. */
@@ -55,6 +64,9 @@ export class LoggerBackend implements Backend {
   /** The default transport, when this backend made it: lines may skip winston's stream pipeline. */
   private readonly ownTransport: TrackingLogTransport | undefined;
   private report: ErrorReporter = logFailure;
+  private readonly transportErrors: ThrottledReporter;
+  /** The default transports, kept: winston forgets its transports once ended. */
+  private readonly ownTransports: TrackingLogTransport[];
 
   constructor(options: LoggerBackendOptions = {}) {
     const given = ['logger', 'transports', 'filename'].filter((key) => options[key as keyof LoggerBackendOptions] !== undefined);
@@ -85,7 +97,14 @@ export class LoggerBackend implements Backend {
         format: winston.format.printf((info) => String(info.message)),
         transports: options.transports ?? [defaultTransport as TrackingLogTransport],
       });
-    this.logger.on('error', (error: unknown) => this.report(toError(error), { stage: 'backend', component: 'logger' }));
+    this.ownTransports = this.trackingLogTransports();
+    this.transportErrors = new ThrottledReporter(() => this.report, options.reportInterval ?? 5000);
+    this.logger.on('error', (error: unknown, transport?: unknown) => {
+      const info = { stage: 'backend', component: 'logger' } as const;
+      // TrackingLogTransport bounds its own reports; other transports may fail once per line.
+      if (transport instanceof TrackingLogTransport) this.report(toError(error), info);
+      else this.transportErrors.note(transport instanceof TransportStream ? 'transport' : 'logger', () => toError(error), info);
+    });
   }
 
   bindErrorReporter(report: ErrorReporter): void {
@@ -136,6 +155,11 @@ export class LoggerBackend implements Backend {
     );
   }
 
+  /** Lines the default transport could not write (failed writes; drops are in its `dropped`). */
+  get lost(): number {
+    return this.ownTransports.reduce((sum, transport) => sum + transport.lost, 0);
+  }
+
   /** Resolves when every line logged so far has been written by every transport that can tell. */
   async flush(): Promise<void> {
     // winston hands messages to its transports a tick later; wait until they have them.
@@ -151,6 +175,7 @@ export class LoggerBackend implements Backend {
   /** Flushes; then, if this backend created the logger, ends it and waits for its transports to finish. */
   async close(): Promise<void> {
     await this.flush();
+    this.transportErrors.flush();
     if (!this.ownsLogger) return;
     const finished = new Promise<void>((resolve) => this.logger.once('finish', () => resolve()));
     this.logger.end();

@@ -44,6 +44,11 @@ export class TrackingLogTransport extends TransportStream {
     return this.sink.received;
   }
 
+  /** Lines a failed write did not put on disk. */
+  get lost(): number {
+    return this.sink.lost;
+  }
+
   /** Lines dropped because `maxQueuedLines` lines were already waiting for the disk. */
   get dropped(): number {
     return this.sink.dropped;

@@ -12,6 +12,25 @@ export const PASSWORD_KEYS: readonly string[] = Object.freeze([
   'new_password2',
 ]);
 
+/**
+ * Whether the value of a form or query field named `key` is censored: `key` is one
+ * of {@link PASSWORD_KEYS} (exactly, case-sensitive, as Open edX), or a bracketed
+ * name one of whose parts is (`password[]`, `user[password]`,
+ * `account[settings][new_password1]`), as extended body parsers and PHP-style forms
+ * name fields. Open edX, whose forms never use brackets, censors only the first kind.
+ * `keys` replaces the seven password keys.
+ */
+export function isPasswordKey(key: string, keys: readonly string[] = PASSWORD_KEYS): boolean {
+  if (keys.includes(key)) return true;
+  const open = key.indexOf('[');
+  if (open < 0 || !key.endsWith(']')) return false;
+  if (keys.includes(key.slice(0, open))) return true;
+  return key
+    .slice(open + 1, -1)
+    .split('][')
+    .some((part) => keys.includes(part));
+}
+
 /** What a censored value becomes. */
 export const CENSORED_VALUE = '********';
 
@@ -36,11 +55,16 @@ export function queryToLists(search: string): Record<string, string[]> {
   return lists;
 }
 
+/** JSON.stringify's replacer that censors password keys at any depth of a nested form value. */
+function censorNested(this: unknown, key: string, value: unknown): unknown {
+  return key !== '' && !Array.isArray(this) && isPasswordKey(key) ? CENSORED_VALUE : value;
+}
+
 function textOf(value: unknown): string {
   try {
     if (typeof value === 'string') return value;
     if (value === null || value === undefined) return '';
-    if (typeof value === 'object') return JSON.stringify(value) ?? '';
+    if (typeof value === 'object') return JSON.stringify(value, censorNested) ?? '';
     return String(value);
   } catch {
     return '';
@@ -51,8 +75,10 @@ function textOf(value: unknown): string {
  * A parsed form body as Django's `dict(request.POST)`: each key maps to a list of
  * strings. Accepts what `express.urlencoded` (either parser) or a Koa body parser
  * gives: a string value becomes a one-item list, an array becomes a list of its items,
- * and a nested object (from an extended parser) becomes one JSON string. Anything
- * that is not a plain object (no body, a JSON array, a Buffer) gives `{}`. Never throws.
+ * and a nested object (from an extended parser) becomes one JSON string, in which
+ * the value of every password key (see {@link isPasswordKey}), at any depth, is
+ * already censored. Anything that is not a plain object (no body, a JSON array, a
+ * Buffer) gives `{}`. Never throws.
  */
 export function formToLists(body: unknown): Record<string, string[]> {
   const lists: Record<string, string[]> = {};
@@ -70,13 +96,14 @@ export function formToLists(body: unknown): Record<string, string[]> {
 }
 
 /**
- * A copy of `lists` in which the value of each of {@link PASSWORD_KEYS} present is
- * replaced, whole, by `'********'`. Key order is kept.
+ * A copy of `lists` in which the value of each password key present (one of
+ * {@link PASSWORD_KEYS}, or a bracketed name with one as a part: see
+ * {@link isPasswordKey}) is replaced, whole, by `'********'`. Key order is kept.
  */
 export function censor(lists: Record<string, string[]>): Record<string, string[] | string> {
   const out: Record<string, string[] | string> = {};
   for (const key of Object.keys(lists)) {
-    setOwn(out, key, PASSWORD_KEYS.includes(key) ? CENSORED_VALUE : (lists[key] as string[]));
+    setOwn(out, key, isPasswordKey(key) ? CENSORED_VALUE : (lists[key] as string[]));
   }
   return out;
 }

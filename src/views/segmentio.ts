@@ -1,5 +1,6 @@
 import { assignOwn, isPlainObject } from '../objects';
 import { parseCourseKey } from '../request/course';
+import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../request/nesting';
 import { parseIsoTimestamp } from '../timestamp';
 import type { Tracker } from '../tracker';
 import type { Context } from '../types';
@@ -112,6 +113,10 @@ async function emitMobileEvent(
   if (!isPlainObject(data)) throw new SegmentioValidationError(SEGMENTIO_ERRORS.INVALID_DATA_FIELD_TYPE);
   const appContext = properties.context === undefined ? {} : properties.context;
   if (!isPlainObject(appContext)) throw new SegmentioValidationError(SEGMENTIO_ERRORS.INVALID_CONTEXT_FIELD_TYPE);
+  // Deeper than this, the event could be neither copied nor encoded: refuse it by name.
+  if (nestedDeeperThan(properties) || nestedDeeperThan(segmentContext)) {
+    throw new SegmentioValidationError(`The event is nested more than ${MAX_PAYLOAD_DEPTH} levels deep`);
+  }
 
   if (!('application' in appContext)) {
     context.application = {
@@ -119,7 +124,10 @@ async function emitMobileEvent(
       version: valueOf(dictValue(segmentContext, 'app'), 'version', ''),
     };
   }
-  const { app_name: _appName, ...overlay } = appContext;
+  // The app's context is laid over ours, as in Open edX, except for what only the
+  // server knows: where the event came from (the library mapping) and the session
+  // (hashed by the request middleware; an app must not put a raw key there).
+  const { app_name: _appName, event_source: _eventSource, session: _session, ...overlay } = appContext;
   if (Object.keys(segmentContext).length > 0) {
     const { traits: _traits, integrations: _integrations, userAgent: _userAgent, ...client } = segmentContext;
     context.client = client;

@@ -2,6 +2,7 @@ import { toError } from '../errors';
 import { isPlainObject } from '../objects';
 import { ClientError } from '../request/client-error';
 import { courseContextFromUrl } from '../request/course';
+import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../request/nesting';
 import type { Tracker } from '../tracker';
 import type { Context } from '../types';
 import { viewUsername } from './server-event';
@@ -71,7 +72,9 @@ async function decodePayload(raw: unknown, options: UserTrackOptions, tracker: T
   if (typeof raw === 'string') {
     if (raw.length > maxEventSize) throw tooLarge(raw.length, maxEventSize);
     data = parseJsonOrKeep(raw);
+    if (nestedDeeperThan(data)) throw tooDeep();
   } else if (typeof raw === 'object') {
+    if (nestedDeeperThan(raw)) throw tooDeep();
     const size = JSON.stringify(raw).length;
     if (size > maxEventSize) throw tooLarge(size, maxEventSize);
     data = raw;
@@ -96,6 +99,10 @@ function parseJsonOrKeep(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+function tooDeep(): ClientError {
+  return new ClientError(400, `event is nested more than ${MAX_PAYLOAD_DEPTH} levels deep`);
 }
 
 function tooLarge(size: number, limit: number): ClientError {

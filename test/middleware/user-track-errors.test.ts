@@ -28,6 +28,17 @@ describe.each(FRAMEWORKS)('userTrackHandler errors and safety on %s', (_name, fw
       await request(eventApp(fw)).post('/event').send({ event_type: 'x', event: { a: 'x'.repeat(50000) } }).expect(413);
     });
 
+    it('400 for an event nested more than 200 levels deep, as a JSON string or a JSON body', async () => {
+      const deep = `${'['.repeat(201)}1${']'.repeat(201)}`;
+      const response = await request(eventApp(fw)).post('/event').type('form').send({ event_type: 'x', event: deep }).expect(400);
+      expect(response.text).toBe('event is nested more than 200 levels deep');
+      await request(eventApp(fw))
+        .post('/event')
+        .set('content-type', 'application/json')
+        .send(`{"event_type":"x","event":${'{"a":'.repeat(10000)}1${'}'.repeat(10000)}}`)
+        .expect(400, 'event is nested more than 200 levels deep');
+    });
+
     it('400 for an event_type over 255 characters', async () => {
       const response = await request(eventApp(fw)).get('/event').query({ event_type: 'n'.repeat(256) }).expect(400);
       expect(response.text).toMatch(/event_type.*256.*255/);

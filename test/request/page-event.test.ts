@@ -1,4 +1,4 @@
-import { PASSWORD_KEYS, censor, formToLists, pageEventData, queryToLists } from '../../src/request/page-event';
+import { PASSWORD_KEYS, censor, formToLists, isPasswordKey, pageEventData, queryToLists } from '../../src/request/page-event';
 
 describe('queryToLists', () => {
   it('gives {} for an empty query', () => {
@@ -122,5 +122,23 @@ describe('pageEventData', () => {
     const filler = 'y'.repeat(512 - '{"GET": {"q": [""]}, "POST": {}}'.length);
     expect(pageEventData({ q: [filler] }, {})).toHaveLength(512);
     expect(pageEventData({ q: [filler] }, {}).endsWith('}}')).toBe(true);
+  });
+});
+
+describe('password keys in bracketed names and nested form values', () => {
+  it.each(['password', 'new_password1', 'password[]', 'user[password]', 'account[settings][old_password]', 'password[0]', 'newpassword[x]'])('censors %s', (key) => {
+    expect(isPasswordKey(key)).toBe(true);
+    expect(censor({ [key]: ['s3cret'] })).toEqual({ [key]: '********' });
+  });
+
+  it.each(['Password', 'passwords', 'user[Password]', 'password]', '[password', 'my_password', 'user[name]'])('leaves %s alone', (key) => {
+    expect(isPasswordKey(key)).toBe(false);
+  });
+
+  it('censors password keys inside the nested objects of extended parsers', () => {
+    expect(formToLists({ user: { name: 'n', password: 's3cret', deeper: { new_password2: ['a', 'b'] } }, list: [{ old_password: 'x' }] })).toEqual({
+      user: ['{"name":"n","password":"********","deeper":{"new_password2":"********"}}'],
+      list: ['{"old_password":"********"}'],
+    });
   });
 });

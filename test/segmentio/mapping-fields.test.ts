@@ -91,9 +91,9 @@ describe('the properties.context overlay', () => {
     expect(onlyLegacy(h)).toMatchObject({ agent: 'overlay agent', context: { client: { mine: true } } });
   });
 
-  it('even sets event_source, as in Open edX (a browser source turns the payload into a JSON string)', async () => {
-    await postMessage(h, segmentMessage({ data: { a: 1 }, context: { event_source: 'browser' } }));
-    expect(onlyLegacy(h)).toMatchObject({ event_source: 'browser', event: '{"a": 1}' });
+  it('cannot set event_source or session, unlike Open edX: only the server says where an event came from', async () => {
+    await postMessage(h, segmentMessage({ data: { a: 1 }, context: { event_source: 'browser', session: 'a-raw-session-key' } }));
+    expect(onlyLegacy(h)).toMatchObject({ event_source: 'mobile', session: '', event: { a: 1 } });
   });
 
   it('loses to what is set after it: user_id, username, timestamp, received_at, ip', async () => {

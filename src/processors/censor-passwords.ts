@@ -1,0 +1,92 @@
+import { encodeJson } from '../json';
+import { defineDataProperty } from '../copy';
+import { CENSORED_VALUE, isPasswordKey, PASSWORD_KEYS } from '../request/page-event';
+import type { TrackedEvent } from '../types';
+
+/** Options of {@link PasswordCensorProcessor}. */
+export interface PasswordCensorOptions {
+  /**
+   * The keys whose values are censored, matched exactly (case-sensitive), also as a
+   * part of a bracketed name (`user[password]`). Default: Open edX's seven password keys.
+   */
+  keys?: readonly string[];
+}
+
+/**
+ * Replaces, anywhere in an event's payload and context (objects and arrays at any
+ * depth), the value of each password key by `'********'`, as Open edX censors the
+ * page-request event — but for every event: `/event` payloads (which Open edX logs
+ * as sent), mobile events, and server events alike. A payload that is a JSON string
+ * (a browser event after the legacy shim) is censored inside, and written back as
+ * Python's `json.dumps` writes it when something changed. A payload string that is
+ * not JSON is left as it is.
+ *
+ * Put it first in the root processors, so that no branch sees a password:
+ * `createTracker({ ...config, processors: [{ engine: 'PasswordCensorProcessor' }, ...] })`.
+ */
+export class PasswordCensorProcessor {
+  readonly keys: readonly string[];
+
+  constructor(options: PasswordCensorOptions = {}) {
+    const keys = options.keys ?? PASSWORD_KEYS;
+    if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'string')) {
+      throw new TypeError("PasswordCensorProcessor: keys must be an array of key names such as ['password']");
+    }
+    this.keys = [...keys];
+  }
+
+  process(event: TrackedEvent): TrackedEvent {
+    for (const field of ['data', 'event'] as const) {
+      const payload = event[field];
+      if (typeof payload === 'string') {
+        const censored = this.censorJsonText(payload);
+        if (censored !== payload) event[field] = censored;
+      }
+    }
+    this.censor(event);
+    return event;
+  }
+
+  /**
+   * Censors `root` in place, iteratively (an event nested deeper than the stack is
+   * still censored). Returns whether anything changed.
+   */
+  private censor(root: unknown): boolean {
+    let changed = false;
+    const stack: unknown[] = [root];
+    const seen = new Set<object>();
+    while (stack.length > 0) {
+      const value = stack.pop();
+      if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+      seen.add(value);
+      if (Array.isArray(value)) {
+        for (const item of value) stack.push(item);
+        continue;
+      }
+      const target = value as Record<string, unknown>;
+      for (const key of Object.keys(target)) {
+        if (isPasswordKey(key, this.keys)) {
+          if (target[key] !== CENSORED_VALUE) {
+            defineDataProperty(target, key, CENSORED_VALUE);
+            changed = true;
+          }
+        } else {
+          stack.push(target[key]);
+        }
+      }
+    }
+    return changed;
+  }
+
+  private censorJsonText(text: string): string {
+    const start = text.trimStart()[0];
+    if (start !== '{' && start !== '[') return text;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return text;
+    }
+    return this.censor(parsed) ? encodeJson(parsed, 'python') : text;
+  }
+}
