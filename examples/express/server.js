@@ -3,7 +3,7 @@
 // legacy format. Run it with `npm start`, then open http://127.0.0.1:3000/.
 const { randomUUID } = require('node:crypto');
 const express = require('express');
-const { createTracker, edxDefaults, registerTracker, tracker } = require('eventtracking');
+const { createTracker, edxDefaults, onShutdownSignals, registerTracker, tracker } = require('eventtracking');
 const { browserScriptHandler, trackMiddleware, userTrackHandler } = require('eventtracking/express');
 const { renderCoursePage, renderHome } = require('./pages');
 
@@ -66,14 +66,8 @@ if (require.main === module) {
   const server = app.listen(PORT, HOST, () => {
     console.log(`Demo course site on http://${HOST}:${PORT}/ — events go to ${TRACKING_LOG}`);
   });
-  const stop = () => {
-    server.close(async () => {
-      await eventTracker.close();
-      process.exit(0);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // SIGTERM / SIGINT: stop accepting, finish the requests in flight, write every event, exit.
+  onShutdownSignals(server, eventTracker);
 }
 
 module.exports = { createDemoApp };

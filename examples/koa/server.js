@@ -4,7 +4,7 @@
 // Run it with `npm run build && node examples/koa/server.js`, then open http://127.0.0.1:3001/.
 const { randomUUID } = require('node:crypto');
 const Koa = require('koa');
-const { createTracker, edxDefaults, registerTracker, tracker } = require('eventtracking');
+const { createTracker, edxDefaults, onShutdownSignals, registerTracker, tracker } = require('eventtracking');
 const { segmentioHandler, trackMiddleware, userTrackHandler } = require('eventtracking/koa');
 const { renderCoursePage, renderHome } = require('./pages');
 
@@ -106,14 +106,8 @@ if (require.main === module) {
   const server = app.listen(PORT, HOST, () => {
     console.log(`Demo course site (Koa) on http://${HOST}:${PORT}/ — events go to ${TRACKING_LOG}`);
   });
-  const stop = () => {
-    server.close(async () => {
-      await eventTracker.close();
-      process.exit(0);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // SIGTERM / SIGINT: stop accepting, finish the requests in flight, write every event, exit.
+  onShutdownSignals(server, eventTracker);
 }
 
 module.exports = { createDemoApp };
