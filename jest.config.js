@@ -4,7 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The reliability suite has its own config and script: jest.reliability.config.js.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/'],
+  // So has the event-bus suite (real Redis and NATS, over a minute): jest.bus.config.js, `npm run test:bus`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/', '<rootDir>/test/bus/'],
   transform: {
     // tsconfig sets isolatedModules, so ts-jest only transpiles; type errors are
     // caught by `npm run typecheck`, which `npm test` runs first.

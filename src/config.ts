@@ -1,6 +1,9 @@
 import { LoggerBackend, type LoggerBackendOptions } from './backends/logger';
 import { SegmentBackend, type SegmentBackendOptions } from './backends/segment';
 import { MemoryBackend } from './backends/memory';
+import { eventBusBackendEngine } from './bus/from-config';
+import { NatsJetStreamTransport, type NatsJetStreamTransportOptions } from './bus/nats-transport';
+import { RedisStreamTransport, type RedisStreamTransportOptions } from './bus/redis-transport';
 import { isPlainObject } from './objects';
 import { GoogleAnalyticsProcessor } from './processors/google-analytics';
 import { LegacyFieldMappingProcessor } from './processors/legacy-field-mapping';
@@ -80,6 +83,13 @@ registerEngine('GoogleAnalyticsProcessor', () => new GoogleAnalyticsProcessor(),
 
 registerEngine('RedactProcessor', (o) => new RedactProcessor(o as unknown as RedactProcessorOptions));
 registerEngine('PasswordCensorProcessor', (o) => new PasswordCensorProcessor(o as PasswordCensorOptions));
+
+// The event bus. The transport is data ({ redis: { url } } or { nats: { servers } }), or a
+// transport engine: { transport: { engine: 'RedisStreamTransport', options: { url } } }.
+// The clients (redis, nats) are loaded only when such an engine is built.
+registerEngine('EventBusBackend', eventBusBackendEngine);
+registerEngine('RedisStreamTransport', (o) => new RedisStreamTransport(o as RedisStreamTransportOptions));
+registerEngine('NatsJetStreamTransport', (o) => new NatsJetStreamTransport(o as NatsJetStreamTransportOptions));
 
 /** Builds a {@link Tracker} from configuration data (see {@link TrackerConfig}). */
 export function createTracker(config: TrackerConfig = {}): Tracker {

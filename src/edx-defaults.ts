@@ -1,5 +1,7 @@
 import type { LoggerBackendOptions } from './backends/logger';
 import type { SegmentBackendOptions } from './backends/segment';
+import type { EventBusBackendOptions } from './bus/event-bus-backend';
+import type { BusTransportSpec } from './bus/from-config';
 import type { EngineSpec, TrackerConfig } from './config';
 
 /** The `segment` option of {@link edxDefaults}: the {@link SegmentBackend}'s options and the whitelist. */
@@ -10,6 +12,13 @@ export interface EdxSegmentOptions extends SegmentBackendOptions {
    */
   whitelist?: string[];
 }
+
+/**
+ * The `bus` option of {@link edxDefaults}: where the raw events go — `redis: { url }` or
+ * `nats: { servers }` (see {@link BusTransportSpec}) — the `stream`, and any other
+ * {@link EventBusBackendOptions} (`batchSize`, `maxBuffer`...).
+ */
+export type EdxBusOptions = Omit<EventBusBackendOptions, 'transport'> & BusTransportSpec;
 
 /** Options of {@link edxDefaults}. */
 export interface EdxDefaultsOptions {
@@ -33,13 +42,22 @@ export interface EdxDefaultsOptions {
    * censors page events only. Default: true.
    */
   censorPasswords?: boolean;
+  /**
+   * Adds a `bus` branch: an `EventBusBackend` publishing every event raw — only
+   * `PasswordCensorProcessor` runs first (unless `censorPasswords: false`); the
+   * consumers run the legacy shim themselves, as `eventtracking consume` does — to a
+   * Redis stream or a JetStream stream, for a central tracking.log and other consumers
+   * past this machine. The local `tracking_logs` branch stays. Default: none (no bus branch).
+   */
+  bus?: EdxBusOptions;
 }
 
 /**
  * The LMS production configuration (`EVENT_TRACKING_BACKENDS`) as data for
  * {@link createTracker}: the `tracking_logs` branch runs the legacy shim and the
  * `PrefixedEventProcessor`, and writes `tracking.log` through a `LoggerBackend`;
- * with `segment` options, the `segmentio` branch forwards whitelisted events to Segment.
+ * with `segment` options, the `segmentio` branch forwards whitelisted events to Segment;
+ * with `bus` options, the `bus` branch publishes the raw events to an event bus.
  *
  * @example registerTracker(createTracker(edxDefaults({ trackingLog: '/var/log/tracking.log' })))
  */
@@ -64,6 +82,12 @@ export function edxDefaults(options: EdxDefaultsOptions = {}): TrackerConfig {
         backends: { segment: { engine: 'SegmentBackend', options: { ...segment } } },
         processors: [{ engine: 'NameWhitelistProcessor', options: { whitelist } }, ...censor, { engine: 'GoogleAnalyticsProcessor' }],
       },
+    };
+  }
+  if (options.bus) {
+    backends.bus = {
+      engine: 'RoutingBackend',
+      options: { backends: { bus: { engine: 'EventBusBackend', options: { ...options.bus } } }, processors: [...censor] },
     };
   }
   return { backends, processors: [] };

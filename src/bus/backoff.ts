@@ -1,0 +1,35 @@
+/** Exponential backoff settings, in ms. */
+export interface BackoffSettings {
+  /** The first delay. */
+  initial: number;
+  /** The longest delay. */
+  max: number;
+}
+
+/**
+ * The delay before retry number `attempt` (1 for the first retry): `initial`
+ * doubled each time, capped at `max`, with up to 20% of random jitter taken off so
+ * that many producers do not retry in lockstep.
+ */
+export function backoffDelay(attempt: number, settings: BackoffSettings): number {
+  const base = Math.min(settings.max, settings.initial * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
+  return Math.max(0, Math.round(base * (1 - Math.random() * 0.2)));
+}
+
+/** Resolves after `ms`; a timer that does not keep the process alive when `unref` is set. */
+export function sleep(ms: number, unref = false): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    if (unref) timer.unref();
+  });
+}
+
+/** Checks that `value` (an option) is an integer in [min, max]; throws a TypeError naming it. */
+export function integerOption(owner: string, name: string, value: unknown, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `between ${min} and ${max}`;
+    throw new TypeError(`${owner}: ${name} must be an integer ${range}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { logFailure, toError } from '../errors';
+import { ThrottledReporter } from '../segment/throttled-reporter';
+import type { Backend, ErrorReporter, TrackedEvent } from '../types';
+import { integerOption } from './backoff';
+import { BatchPublisher } from './batch-publisher';
+import { encodeEnvelope } from './envelope';
+import type { BusTransport } from './transport';
+
+/** Options of {@link EventBusBackend}. */
+export interface EventBusBackendOptions {
+  /** The broker: a {@link RedisStreamTransport}, a {@link NatsJetStreamTransport}, or your own. Required. */
+  transport: BusTransport;
+  /** The bus stream events are published to. Required. */
+  stream: string;
+  /** The most events published in one batch; a full batch goes out at once. Default: 100. */
+  batchSize?: number;
+  /** The longest time, in ms, an event waits for its batch to fill before it is sent anyway. Default: 50. */
+  batchDelay?: number;
+  /**
+   * The most events held in memory waiting for the broker (in flight included). Past
+   * it, new events are dropped, counted in `dropped` and reported (throttled). Default: 10000.
+   */
+  maxBuffer?: number;
+  /**
+   * The most batches waiting for the broker's acknowledgement at once. More keeps a
+   * fast producer's buffer short; 1 keeps the stream's order even across failures. Default: 4.
+   */
+  maxInFlight?: number;
+  /** The first wait, in ms, before a failed batch is published again; it doubles per failure. Default: 100. */
+  retryDelay?: number;
+  /** The longest wait, in ms, between two attempts to publish a failed batch. Default: 5000. */
+  maxRetryDelay?: number;
+  /**
+   * How long, in ms, `close()` keeps trying to publish what it holds; what is left then
+   * is reported as lost (counted in `lost`). Default: 10000.
+   */
+  closeTimeout?: number;
+  /** The shortest time, in ms, between two reports of the same kind (drops, publish failures). Default: 5000. */
+  reportInterval?: number;
+  /**
+   * The bus id of an event: give one to make ids deterministic (an event published
+   * again with the same id is one event to consumers). A falsy result falls back to
+   * the default. Default: a random UUID (`crypto.randomUUID()`).
+   */
+  eventId?: (event: TrackedEvent) => string | null | undefined;
+  /** Whether `close()` also closes the transport. Default: true. */
+  closeTransport?: boolean;
+  /** Receives failures until a tracker binds its own `onError`. Default: one line on stderr per report. */
+  onError?: ErrorReporter;
+}
+
+const COMPONENT = 'bus';
+
+/**
+ * Publishes each event it receives to a bus stream (Redis streams, NATS JetStream...),
+ * for {@link createEventBusConsumer}s elsewhere to route into their own backends.
+ *
+ * `send` gives the event a bus id, encodes it (JSON in a small envelope that keeps its
+ * dates, see `encodeEnvelope`) and buffers it; it never waits on the network and
+ * never throws. Batches go out by size or by time (see {@link BatchPublisher}); a
+ * batch leaves the buffer only once the broker has acknowledged it, and a failed
+ * one is retried with backoff while the client reconnects. The buffer is bounded
+ * (`maxBuffer`): past it, events are dropped, counted and reported.
+ *
+ * Delivery is at-least-once: a batch whose acknowledgement was lost is published
+ * again with the same ids, and consumers (and JetStream, within its duplicate window)
+ * drop the copies by id.
+ *
+ * @example new EventBusBackend({ transport: new RedisStreamTransport({ url }), stream: 'edx:events' })
+ */
+export class EventBusBackend implements Backend {
+  readonly transport: BusTransport;
+  readonly stream: string;
+  readonly closeTimeout: number;
+  /** Events not published: buffer full, not encodable as JSON, or sent after `close()`. */
+  dropped = 0;
+  /** Events still buffered when `close()` gave up (they may or may not have reached the broker). */
+  lost = 0;
+  private readonly publisher: BatchPublisher;
+  private readonly reporter: ThrottledReporter;
+  private readonly eventId?: (event: TrackedEvent) => string | null | undefined;
+  private readonly closeTransport: boolean;
+  private report: ErrorReporter;
+  private closing?: Promise<void>;
+
+  constructor(options: EventBusBackendOptions) {
+    const owner = 'EventBusBackend';
+    if (!options || typeof options.transport?.publish !== 'function') {
+      throw new TypeError(`${owner}: transport is required (for example new RedisStreamTransport({ url }))`);
+    }
+    if (typeof options.stream !== 'string' || options.stream === '') {
+      throw new TypeError(`${owner}: stream is required: the name of the bus stream, such as 'edx:events'`);
+    }
+    if (options.eventId !== undefined && typeof options.eventId !== 'function') {
+      throw new TypeError(`${owner}: eventId must be a function (event) => string`);
+    }
+    this.transport = options.transport;
+    this.stream = options.stream;
+    this.eventId = options.eventId;
+    this.closeTransport = options.closeTransport ?? true;
+    this.closeTimeout = integerOption(owner, 'closeTimeout', options.closeTimeout, 10000);
+    this.report = options.onError ?? logFailure;
+    this.reporter = new ThrottledReporter(() => this.report, integerOption(owner, 'reportInterval', options.reportInterval, 5000));
+    const settings = {
+      stream: this.stream,
+      batchSize: integerOption(owner, 'batchSize', options.batchSize, 100, 1),
+      batchDelay: integerOption(owner, 'batchDelay', options.batchDelay, 50),
+      maxBuffer: integerOption(owner, 'maxBuffer', options.maxBuffer, 10000, 1),
+      maxInFlight: integerOption(owner, 'maxInFlight', options.maxInFlight, 4, 1),
+      retry: {
+        initial: integerOption(owner, 'retryDelay', options.retryDelay, 100, 1),
+        max: integerOption(owner, 'maxRetryDelay', options.maxRetryDelay, 5000, 1),
+      },
+    };
+    this.publisher = new BatchPublisher(this.transport, settings, {
+      onPublishFailure: (error, size, delay) =>
+        this.reporter.note('publish', () => new Error(`publishing ${size} events to '${this.stream}' failed (retrying in ${delay} ms): ${error.message}`), {
+          stage: 'backend',
+          component: COMPONENT,
+        }),
+    });
+    (this.transport as { bindErrorReporter?: (report: ErrorReporter) => void }).bindErrorReporter?.((error, info) => this.report(error, info));
+  }
+
+  /** Events accepted into the buffer. */
+  get accepted(): number {
+    return this.publisher.accepted;
+  }
+
+  /** Events the broker acknowledged. */
+  get published(): number {
+    return this.publisher.published;
+  }
+
+  /** Events waiting for the broker (in flight included). */
+  get buffered(): number {
+    return this.publisher.buffered;
+  }
+
+  /** Failed publish attempts, each retried. */
+  get retries(): number {
+    return this.publisher.failedAttempts;
+  }
+
+  /** Reports go to `report` from now on (the router the backend is registered with calls this). */
+  bindErrorReporter(report: ErrorReporter): void {
+    this.report = report;
+  }
+
+  /** Buffers one event for publishing. Never waits, never throws. */
+  send(event: TrackedEvent): void {
+    const eventName = typeof event.name === 'string' ? event.name : undefined;
+    if (this.closing) {
+      this.drop('closed', () => new Error('event not published: the bus backend is closed'), eventName);
+      return;
+    }
+    let id: string;
+    let body: string;
+    try {
+      id = this.eventId?.(event) || randomUUID();
+      body = encodeEnvelope(id, event);
+    } catch (error) {
+      this.dropped++;
+      this.report(new Error(`event not published, it cannot be encoded: ${toError(error).message}`), { stage: 'serialize', component: COMPONENT, eventName });
+      return;
+    }
+    if (!this.publisher.push({ id, body })) {
+      const max = this.publisher.buffered;
+      this.drop('drop', () => new Error(`event dropped: ${max} events are already waiting for the broker (maxBuffer); is it reachable?`), eventName);
+    }
+  }
+
+  /** Resolves when every event accepted so far has been published (acknowledged by the broker). */
+  flush(): Promise<void> {
+    return this.publisher.flush();
+  }
+
+  /**
+   * Stops accepting events, publishes what it holds for at most `closeTimeout` ms,
+   * reports what is left as lost, then closes the transport (unless `closeTransport`
+   * is false). Resolves at the deadline whatever the broker does.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.closeTimeout)));
+    await Promise.race([this.publisher.flush(), deadline]);
+    clearTimeout(timer);
+    const left = this.publisher.stop();
+    this.lost += left;
+    this.reporter.flush();
+    if (left > 0) {
+      const events = left === 1 ? '1 event was' : `${left} events were`;
+      this.report(new Error(`${events} not confirmed published to '${this.stream}' within closeTimeout (${this.closeTimeout} ms); they may be lost`), {
+        stage: 'close',
+        component: COMPONENT,
+      });
+    }
+    if (this.closeTransport) {
+      await this.transport.close().catch((error: unknown) => this.report(toError(error), { stage: 'close', component: COMPONENT }));
+    }
+  }
+
+  private drop(channel: string, describe: () => Error, eventName: string | undefined): void {
+    this.dropped++;
+    this.reporter.note(channel, describe, { stage: 'drop', component: COMPONENT, eventName });
+  }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * The `eventtracking` command. One subcommand for now: `eventtracking consume`, a
+ * consumer of the event bus writing a central tracking.log (see `bus/cli-consume.ts`).
+ * @packageDocumentation
+ */
+import { CONSUME_USAGE, parseConsumeArgs, runConsume, UsageError } from './bus/cli-consume';
+
+const USAGE = `usage: eventtracking <command> [options]
+
+commands:
+  consume    read the event bus (Redis streams or NATS JetStream) into a central tracking.log
+
+Run 'eventtracking consume --help' for its options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    console.log(command === undefined ? USAGE : rest[0] === 'consume' ? CONSUME_USAGE : USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'consume') {
+    console.error(`eventtracking: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(CONSUME_USAGE);
+    return 0;
+  }
+  let args;
+  try {
+    args = parseConsumeArgs(rest);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`eventtracking consume: ${error.message}\n\n${CONSUME_USAGE}`);
+    return 2;
+  }
+  let stopping = false;
+  const stop = new Promise<string>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        console.error(`eventtracking consume: ${signal} again: exiting now, without finishing`);
+        process.exit(130);
+      }
+      stopping = true;
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  await runConsume(args, stop, (line) => console.error(line));
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`eventtracking: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,63 @@
+// A consumer process of the bus suites: reads the bus into a tracking.log as the CLI
+// does (legacy shim + PrefixedEventProcessor + LoggerBackend), optionally with a slow
+// extra backend (its flush sleeps) to hold batches in hand longer, and reports its
+// counters over IPC every 50 ms. Stops cleanly on SIGTERM.
+// Argument: a JSON object { transport, stream, group, consumer, file, batchSize?, claimIdleMs?, slowFlushMs? }.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LoggerBackend } from '../../../src/backends/logger';
+import { createEventBusConsumer } from '../../../src/bus/consumer';
+import { createBusTransport, type BusTransportSpec } from '../../../src/bus/from-config';
+import { LegacyFieldMappingProcessor } from '../../../src/processors/legacy-field-mapping';
+import { PrefixedEventProcessor } from '../../../src/processors/prefixed-event';
+import { RoutingBackend } from '../../../src/routing';
+import type { Backend } from '../../../src/types';
+
+interface Settings {
+  transport: BusTransportSpec;
+  stream: string;
+  group: string;
+  consumer: string;
+  file: string;
+  batchSize?: number;
+  claimIdleMs?: number;
+  slowFlushMs?: number;
+}
+
+async function main(): Promise<void> {
+  const settings = JSON.parse(process.argv[2] as string) as Settings;
+  const backends: Record<string, Backend> = {
+    tracking_logs: new RoutingBackend({
+      backends: { logger: new LoggerBackend({ filename: settings.file }) },
+      processors: [new LegacyFieldMappingProcessor(), new PrefixedEventProcessor()],
+    }),
+  };
+  if (settings.slowFlushMs) {
+    backends.slow = { send: () => undefined, flush: () => sleep(settings.slowFlushMs) };
+  }
+  const errors: string[] = [];
+  const consumer = createEventBusConsumer({
+    transport: createBusTransport(settings.transport),
+    stream: settings.stream,
+    group: settings.group,
+    consumer: settings.consumer,
+    backends,
+    batchSize: settings.batchSize,
+    claimIdleMs: settings.claimIdleMs,
+    onError: (error) => errors.length < 50 && errors.push(error.message),
+  });
+  await consumer.start();
+  const report = (): void => void process.send?.({ type: 'progress', ...consumer.stats, errors: errors.length });
+  const timer = setInterval(report, 50);
+  process.send?.({ type: 'ready' });
+  process.once('SIGTERM', () => {
+    clearInterval(timer);
+    void consumer.close().then(() => {
+      process.send?.({ type: 'closed', ...consumer.stats, errors }, () => process.exit(0));
+    });
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

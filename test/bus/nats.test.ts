@@ -1,0 +1,186 @@
+// The event bus on real NATS JetStream: the machine's server (127.0.0.1:4222) for most
+// tests, a private nats-server with its own store directory for the restart test.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect, type NatsConnection } from 'nats';
+import { MemoryBackend } from '../../src/backends/memory';
+import { createEventBusConsumer } from '../../src/bus/consumer';
+import { EventBusBackend } from '../../src/bus/event-bus-backend';
+import { NatsJetStreamTransport } from '../../src/bus/nats-transport';
+import { deleteNatsStreams, describeWithNats, describeWithPrivateServer, NATS_URL, privateNats, stopPrivateServers, uniqueStream, type PrivateServer } from './support/brokers';
+import { killChildren } from './support/children';
+import { sameLinesScenario } from './support/same-lines';
+import { compareKeys, expectedKeys, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from './support/scenarios';
+
+const transport = { nats: { servers: NATS_URL } };
+const streams: string[] = [];
+const stream = (label: string): string => {
+  const name = uniqueStream(label);
+  streams.push(name);
+  return name;
+};
+
+async function withNats<T>(run: (nc: NatsConnection) => Promise<T>): Promise<T> {
+  const nc = await connect({ servers: NATS_URL });
+  try {
+    return await run(nc);
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Messages of the group not acked yet: undelivered + delivered and unacked. */
+async function consumerState(name: string, group: string): Promise<{ pending: number; ackPending: number }> {
+  return withNats(async (nc) => {
+    const info = await (await nc.jetstreamManager()).consumers.info(name, group);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending };
+  });
+}
+
+afterAll(async () => {
+  killChildren();
+  removeTempFiles();
+  stopPrivateServers();
+  await deleteNatsStreams(NATS_URL, streams);
+});
+
+describeWithNats('event bus on NATS JetStream', () => {
+  it('3 producer processes × 20,000 events reach one consumer: every event exactly once in tracking.log', async () => {
+    const name = stream('once');
+    const run = await runProducers({ transport, stream: name, producers: 3, count: 20000, timeoutMs: 120000 });
+    const log = readTrackingLog(run.file);
+    expect(compareKeys(log.keys, expectedKeys(3, 20000))).toEqual({ duplicates: 0, missing: 0, unexpected: 0 });
+    expect(log.lines).toBe(60000);
+    expect(log.badTimes).toBe(0);
+    expect(run.consumer).toMatchObject({ delivered: 60000, deadLettered: 0 });
+    for (const producer of run.producers) expect(producer).toMatchObject({ accepted: 20000, published: 20000, dropped: 0, lost: 0 });
+    expect(await consumerState(name, 'central')).toEqual({ pending: 0, ackPending: 0 });
+    console.log(`nats, 3 × 20,000 events: ${run.elapsedMs} ms end to end; consumer ${JSON.stringify(run.consumer)}`);
+  }, 150000);
+
+  describeWithPrivateServer('NATS', 'a NATS server restarted mid-run', () => {
+    let server: PrivateServer;
+    beforeAll(async () => {
+      server = await privateNats();
+    }, 30000);
+    afterAll(async () => {
+      await server?.stop().catch(() => undefined);
+    });
+
+    it('loses and duplicates nothing: JetStream keeps the stream on disk, Nats-Msg-Id drops re-published copies', async () => {
+      const name = uniqueStream('restart');
+      let downMs = 0;
+      const run = await runProducers({
+        transport: { nats: { servers: server.url } },
+        stream: name,
+        producers: 3,
+        count: 20000,
+        timeoutMs: 150000,
+        midway: async () => {
+          const stopped = Date.now();
+          await server.stop();
+          await sleep(1500);
+          await server.start();
+          downMs = Date.now() - stopped;
+        },
+      });
+      const log = readTrackingLog(run.file);
+      expect(compareKeys(log.keys, expectedKeys(3, 20000))).toEqual({ duplicates: 0, missing: 0, unexpected: 0 });
+      expect(log.lines).toBe(60000);
+      const retries = run.producers.reduce((sum, p) => sum + Number(p.retries), 0);
+      console.log(`nats restart (down ${downMs} ms): ${run.elapsedMs} ms; producer publish retries ${retries}; consumer ${JSON.stringify(run.consumer)}`);
+    }, 180000);
+  });
+
+  it('a consumer killed with SIGKILL mid-batch: JetStream redelivers its unacked events to another member after the ack wait', async () => {
+    const name = stream('kill');
+    await produce(transport, name, 3000);
+    const fileA = tempFile('a.log');
+    const fileB = tempFile('b.log');
+    const common = { transport, stream: name, group: 'central', batchSize: 100, claimIdleMs: 1000 };
+    const a = await startConsumer({ ...common, consumer: 'a', file: fileA, slowFlushMs: 300 });
+    await waitFor(() => (latest(a).delivered ?? 0) >= 500, 'consumer a delivering', 30000);
+    a.process.kill('SIGKILL');
+    expect(await a.exited).toBe('SIGKILL');
+    const atKill = await consumerState(name, 'central');
+    expect(atKill.ackPending).toBeGreaterThan(0);
+    const b = await startConsumer({ ...common, consumer: 'b', file: fileB });
+    await waitFor(() => readTrackingLog(fileB).lines + readTrackingLog(fileA).lines >= 3000, 'every event written', 30000);
+    for (let state = await consumerState(name, 'central'); state.pending + state.ackPending > 0; state = await consumerState(name, 'central')) {
+      await sleep(100);
+    }
+    const { stats } = await stopConsumer(b);
+    const keys = [...readTrackingLog(fileA).keys, ...readTrackingLog(fileB).keys];
+    const result = compareKeys(keys, expectedKeys(1, 3000));
+    expect(result.missing).toBe(0);
+    expect(result.unexpected).toBe(0);
+    expect(result.duplicates).toBeLessThanOrEqual(100);
+    expect(await consumerState(name, 'central')).toEqual({ pending: 0, ackPending: 0 });
+    console.log(`nats SIGKILL: ${atKill.ackPending} unacked on a; b ${JSON.stringify(stats)}; copies across the two files ${result.duplicates}`);
+  }, 90000);
+
+  it('events one backend always refuses go to the dead-letter subject with the reason; the rest flow', async () => {
+    const name = stream('dead');
+    const bus = new EventBusBackend({ transport: new NatsJetStreamTransport({ servers: NATS_URL }), stream: name });
+    for (let i = 0; i < 1000; i++) bus.send({ name: i % 10 === 0 ? 'poison' : 'fine', timestamp: new Date(), data: { i } });
+    await bus.close();
+    const memory = new MemoryBackend();
+    const picky = {
+      async send(event: { name?: unknown }) {
+        if (event.name === 'poison') throw new Error('picky refuses poison');
+      },
+    };
+    const consumer = createEventBusConsumer({
+      transport: new NatsJetStreamTransport({ servers: NATS_URL }),
+      stream: name,
+      group: 'g',
+      consumer: 'c',
+      backends: { memory, picky },
+      maxAttempts: 3,
+      retryDelay: 10,
+      maxRetryDelay: 50,
+      onError: () => undefined,
+    });
+    await waitFor(() => consumer.stats.delivered + consumer.stats.deadLettered >= 1000, 'every event settled', 30000);
+    await consumer.close();
+    expect(consumer.stats).toMatchObject({ delivered: 900, deadLettered: 100, duplicates: 0, retried: 200 });
+    expect(memory.events).toHaveLength(1000);
+    const dead = await withNats(async (nc) => {
+      const js = nc.jetstream();
+      const reader = await js.consumers.get(name, { filterSubjects: `${name}.dead` });
+      const found: { headers: Record<string, string>; body: string }[] = [];
+      const messages = await reader.fetch({ max_messages: 100, expires: 2000 });
+      for await (const message of messages) {
+        const headers: Record<string, string> = {};
+        for (const key of message.headers?.keys() ?? []) headers[key] = message.headers?.get(key) ?? '';
+        found.push({ headers, body: message.string() });
+      }
+      return found;
+    });
+    expect(dead).toHaveLength(100);
+    expect(dead[0]!.headers).toMatchObject({
+      'Eventtracking-Reason': 'picky: picky refuses poison',
+      'Eventtracking-Attempts': '3',
+      'Eventtracking-Delivered-To': 'memory',
+      'Eventtracking-Group': 'g',
+    });
+    expect(JSON.parse(dead[0]!.body).event.name).toBe('poison');
+    expect(await consumerState(name, 'g')).toEqual({ pending: 0, ackPending: 0 });
+  }, 60000);
+
+  it('JetStream drops a batch published twice (same ids, within the duplicate window)', async () => {
+    const name = stream('dupe');
+    const nats = new NatsJetStreamTransport({ servers: NATS_URL });
+    const records = Array.from({ length: 50 }, (_, i) => ({ id: `id-${i}`, body: JSON.stringify({ v: 1, id: `id-${i}`, dates: [], event: { name: 'x', data: { i } } }) }));
+    await nats.publish(name, records);
+    await nats.publish(name, records);
+    const messages = await withNats(async (nc) => (await (await nc.jetstreamManager()).streams.info(name)).state.messages);
+    await nats.close();
+    expect(messages).toBe(50);
+  }, 30000);
+
+  it("a central LoggerBackend writes the producer's own lines, time and all", async () => {
+    const { producerLines, consumerLines } = await sameLinesScenario(transport, stream('same'));
+    expect(producerLines).toHaveLength(26);
+    expect(consumerLines).toEqual(producerLines);
+  }, 30000);
+});
