@@ -1,23 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { buildRequestContext, decodedPath, hostName } from '../../src/request/request-context';
 import type { RequestFacts } from '../../src/request/request-context';
-
-const SECRET_KEY = '85920908f28904ed733fe576320db18cabd7b6cd';
-const KEYS = [
-  'session',
-  'user_id',
-  'username',
-  'ip',
-  'host',
-  'agent',
-  'path',
-  'referer',
-  'accept_language',
-  'client_id',
-  'course_id',
-  'org_id',
-  'enterprise_uuid',
-];
+import { REQUEST_KEYS as KEYS, SECRET_KEY } from '../http/helpers';
 
 function facts(overrides: Partial<RequestFacts> = {}): RequestFacts {
   return {
