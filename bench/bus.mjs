@@ -18,8 +18,8 @@
 // resolved, just before the ack) − the moment it was emitted, both read from the same
 // machine's clock (performance.timeOrigin + performance.now()).
 //
-// Uses the built package when it exports the bus (npm run build); otherwise bundles the
-// sources with esbuild (saying so). Results go to bench/bus-results.json.
+// Uses the built package (npm run build). Results go to bench/bus-results.json.
+// `npm run bench` runs it as its scenario 7.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,40 +36,15 @@ const now = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------- the package
 
-const NAMES = ['EventBusBackend', 'RedisStreamTransport', 'createEventBusConsumer', 'Tracker', 'LoggerBackend', 'LegacyFieldMappingProcessor', 'PrefixedEventProcessor'];
-
-function loadPackage() {
+/** Where the built package (`npm run build`) is: the children require it as an app does. */
+function builtPackagePath() {
   try {
-    const built = require('eventtracking');
-    if (NAMES.every((name) => built[name])) return { module: built, path: require.resolve('eventtracking'), from: 'the built package' };
-  } catch {
-    // not built
+    require('eventtracking');
+    return require.resolve('eventtracking');
+  } catch (error) {
+    console.error(`The built package cannot be loaded (${error.message}). Run \`npm run build\` first.`);
+    process.exit(1);
   }
-  const { buildSync } = require('esbuild');
-  // Inside node_modules/.cache, so that the bundle finds redis, winston... as the package would.
-  const cache = path.join(root, 'node_modules', '.cache');
-  fs.mkdirSync(cache, { recursive: true });
-  const outfile = path.join(fs.mkdtempSync(path.join(cache, 'eventtracking-bus-bench-')), 'bus.cjs');
-  const contents = [
-    "export { EventBusBackend } from './src/bus/event-bus-backend';",
-    "export { RedisStreamTransport } from './src/bus/redis-transport';",
-    "export { createEventBusConsumer } from './src/bus/consumer';",
-    "export { Tracker } from './src/tracker';",
-    "export { LoggerBackend } from './src/backends/logger';",
-    "export { LegacyFieldMappingProcessor } from './src/processors/legacy-field-mapping';",
-    "export { PrefixedEventProcessor } from './src/processors/prefixed-event';",
-  ].join('\n');
-  buildSync({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'bus-entry.ts' },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'error',
-    external: ['redis', 'nats', 'winston', 'winston-transport', '@segment/analytics-node'],
-  });
-  return { module: require(outfile), path: outfile, tmp: path.dirname(outfile), from: 'the sources (bundled with esbuild: the built package does not export the bus yet)' };
 }
 
 // ---------------------------------------------------------------- children
@@ -315,12 +290,11 @@ async function main() {
     console.error(`Redis at ${url} is not reachable (${error.message}); start redis-server or pass --redis URL.`);
     process.exit(1);
   }
-  const pkg = loadPackage();
+  const packagePath = builtPackagePath();
   const log = (...parts) => console.error('[bench:bus]', ...parts);
-  log(`using ${pkg.from}`);
   const results = { sustained: [], paced: [], drain: [] };
   for (let run = 0; run < settings.runs; run++) {
-    const common = { url, producers: settings.producers, batchSize: settings.batchSize, consumerBatch: settings.consumerBatch, modulePath: pkg.path };
+    const common = { url, producers: settings.producers, batchSize: settings.batchSize, consumerBatch: settings.consumerBatch, modulePath: packagePath };
     const load = () => `load ${os.loadavg()[0].toFixed(2)}`;
     const sustained = await runOnce({ ...common, events: settings.events, rate: 0, label: `s${run}` });
     log(`run ${run + 1}/${settings.runs} sustained: ${Math.round(sustained.eventsPerSecond)} events/s, p50 ${sustained.p50.toFixed(1)} ms, p99 ${sustained.p99.toFixed(1)} ms, ${load()}`);
@@ -355,9 +329,8 @@ async function main() {
   if (problems.length) console.log(`  problems:\n    ${problems.join('\n    ')}`);
   const out = args.out ? path.resolve(args.out) : path.join(here, 'bus-results.json');
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, loadavg: os.loadavg() };
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, settings, package: pkg.from, summary, problems, runs: results }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, settings, package: packagePath, summary, problems, runs: results }, null, 2));
   log(`results written to ${out}`);
-  if (pkg.tmp) fs.rmSync(pkg.tmp, { recursive: true, force: true });
 }
 
 if (role === 'producer') producerMain();

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { execSync } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { startServer, runChild, killAll, installSnapshot } from './lib/child.mjs';
 import { load } from './lib/load.mjs';
 import { summary, fmt, table } from './lib/stats.mjs';
@@ -33,8 +33,9 @@ function parseArgs(argv) {
     else if (arg.startsWith('--connections')) args.connections = Number(value());
     else if (arg.startsWith('--slices')) args.slices = Number(value());
     else if (arg.startsWith('--out')) args.out = value();
+    else if (arg.startsWith('--redis')) args.redis = value();
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node bench/run.mjs [--quick] [--only 1,2,...] [--rounds N] [--requests N] [--slices N] [--connections N] [--out FILE]');
+      console.log('usage: node bench/run.mjs [--quick] [--only 1,2,...] [--rounds N] [--requests N] [--slices N] [--connections N] [--redis URL] [--out FILE]');
       process.exit(0);
     } else {
       console.error(`unknown argument ${arg}`);
@@ -58,6 +59,8 @@ const settings = {
   memoryEvents: quick ? 100000 : 1000000,
   segmentEvents: quick ? 10000 : 100000,
   jsonIterations: quick ? 20000 : 200000,
+  busEvents: quick ? 50000 : 200000,
+  redis: args.redis ?? 'redis://127.0.0.1:6379',
 };
 const selected = (n) => !args.only || args.only.includes(n);
 const outFile = args.out ? path.resolve(args.out) : path.join(here, 'results.json');
@@ -338,9 +341,38 @@ async function scenario6() {
   row(S, 'python / compact', result.rounds.map((r) => r.ratio), { unit: '×', digits: 2 });
 }
 
+async function scenario7() {
+  log(`scenario 7: event bus, producers → Redis stream → consumer → tracking.log (bench/bus.mjs, ${settings.rounds} runs of ${settings.busEvents} events)`);
+  const out = path.join(tmpdir, 'bus-results.json');
+  const busArgs = ['--runs', settings.rounds, '--events', settings.busEvents, '--redis', settings.redis, '--out', out].map(String);
+  const code = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(here, 'bus.mjs'), ...busArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`bench/bus.mjs exited with status ${code} (is Redis running at ${settings.redis}? --redis URL)`);
+  const bus = JSON.parse(fs.readFileSync(out, 'utf8'));
+  results.scenario7 = bus;
+  problems.push(...bus.problems.map((p) => `S7 ${p}`));
+  const { sustained, paced, drain } = bus.runs;
+  const S = '7 event bus';
+  const throughput = row(S, `sustained: ${bus.settings.producers} producers → Redis → consumer → file`, sustained.map((r) => r.eventsPerSecond), {
+    unit: 'events/s', target: '≥ 50,000', pass: (m) => m >= 50000,
+  });
+  row(S, '  latency emit → line on disk at saturation, p50', sustained.map((r) => r.p50), { unit: 'ms' });
+  row(S, '  latency at saturation, p99', sustained.map((r) => r.p99), { unit: 'ms' });
+  row(S, `paced at ${bus.settings.rate} events/s: latency p50`, paced.map((r) => r.p50), { unit: 'ms' });
+  row(S, `paced at ${bus.settings.rate} events/s: latency p99`, paced.map((r) => r.p99), { unit: 'ms' });
+  row(S, 'producers alone: publish rate', drain.map((r) => r.publishEventsPerSecond), { unit: 'events/s' });
+  row(S, 'consumer alone: drain rate to tracking.log', drain.map((r) => r.eventsPerSecond), { unit: 'events/s' });
+  row(S, 'CPU/event, sustained: producers', sustained.map((r) => r.producerCpuMicrosPerEvent), { unit: 'µs' });
+  row(S, 'CPU/event, sustained: consumer', sustained.map((r) => r.consumerCpuMicrosPerEvent), { unit: 'µs' });
+  results.scenario7.summary = { eventsPerSecond: throughput };
+}
+
 // ---------------------------------------------------------------- main
 
-const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6];
+const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7];
 const started = new Date();
 log(`settings: ${JSON.stringify(settings)}; tmp ${tmpdir}`);
 try {

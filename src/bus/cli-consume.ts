@@ -1,6 +1,7 @@
 import { LoggerBackend } from '../backends/logger';
 import { describeFailure } from '../errors';
 import type { JsonStyle } from '../json';
+import { PasswordCensorProcessor } from '../processors/censor-passwords';
 import { LegacyFieldMappingProcessor } from '../processors/legacy-field-mapping';
 import { PrefixedEventProcessor } from '../processors/prefixed-event';
 import { createEventBusConsumer, type EventBusConsumer } from './consumer';
@@ -12,8 +13,9 @@ export const CONSUME_USAGE = `usage: eventtracking consume (--redis URL | --nats
 
 Reads the bus stream as one member of a consumer group and writes a central
 tracking.log. The events on the bus are raw (what tracker.emit builds): this
-consumer runs the legacy shim and PrefixedEventProcessor, as edxDefaults() does,
-then a LoggerBackend. An event is acked once its line is on disk.
+consumer runs PasswordCensorProcessor, the legacy shim and PrefixedEventProcessor,
+as edxDefaults() does, then a LoggerBackend, so a password published by a producer
+without the censor never reaches the file. An event is acked once its line is on disk.
 
   --redis URL            Redis server (redis://host:6379); the stream is a Redis stream
   --nats URL[,URL]       NATS server(s) with JetStream; the stream is a JetStream stream
@@ -100,7 +102,7 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
 /** Runs the consumer until `stop` resolves; then closes it. Writes progress lines with `log`. */
 export async function runConsume(args: ConsumeArgs, stop: Promise<string>, log: (line: string) => void): Promise<EventBusConsumer> {
   const logger = new LoggerBackend({ filename: args.trackingLog, jsonStyle: args.jsonStyle, maxEventSize: args.maxEventSize });
-  // edxDefaults' tracking_logs branch. Its processors run in the consumer itself rather than
+  // edxDefaults' tracking_logs branch, censor first. Its processors run in the consumer itself rather than
   // in a RoutingBackend: each event is decoded fresh from the bus, so the router's copy is not needed.
   const consumer = createEventBusConsumer({
     transport: createBusTransport(args.redis !== undefined ? { redis: args.redis } : { nats: args.nats }),
@@ -108,7 +110,7 @@ export async function runConsume(args: ConsumeArgs, stop: Promise<string>, log: 
     group: args.group,
     consumer: args.consumer,
     backends: { tracking_logs: logger },
-    processors: [new LegacyFieldMappingProcessor(), new PrefixedEventProcessor()],
+    processors: [new PasswordCensorProcessor(), new LegacyFieldMappingProcessor(), new PrefixedEventProcessor()],
     batchSize: args.batchSize,
     maxAttempts: args.maxAttempts,
     claimIdleMs: args.claimIdleMs,

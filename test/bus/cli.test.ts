@@ -27,7 +27,8 @@ async function publish(spec: BusTransportSpec, stream: string, count: number): P
   const bus = new EventBusBackend({ transport: createBusTransport(spec), stream });
   const tracker = new Tracker({ backends: { bus } });
   tracker.context('edx.request', { user_id: 9, username: 'carol', ip: '10.1.1.1', host: 'lms.test' }, () => {
-    for (let i = 0; i < count; i++) tracker.emit('edx.test.cli', { i });
+    // A producer without the censor: the consumer must censor on its own.
+    for (let i = 0; i < count; i++) tracker.emit('edx.test.cli', { i, form: { password: `secret-${i}` } });
   });
   await tracker.close();
   expect(bus.published).toBe(count);
@@ -49,6 +50,8 @@ async function consumeThroughCli(flag: string[], spec: BusTransportSpec, stream:
   expect(new Set(written.map((line) => (line.event as { i: number }).i)).size).toBe(3000);
   // Raw events on the bus, the legacy shim in the consumer: tracking.log's own layout.
   expect(written[0]).toMatchObject({ event_type: 'edx.test.cli', username: 'carol', ip: '10.1.1.1', host: 'lms.test', event_source: 'server', context: { user_id: 9 } });
+  expect(written.filter((line) => JSON.stringify(line).includes('secret-'))).toEqual([]);
+  expect(written[0]!.event).toMatchObject({ form: { password: '********' } });
   expect(String(written[0]!.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
 }
 
