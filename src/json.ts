@@ -17,10 +17,11 @@ export type JsonStyle = 'compact' | 'python';
 
 /** Encodes `value` as one line of JSON in the given style. Throws a `TypeError` on a cycle or an unencodable value. */
 export function encodeJson(value: unknown, style: JsonStyle = 'compact'): string {
-  return style === 'python' ? encodePython(value, new Set()) : JSON.stringify(value) ?? 'null';
+  return style === 'python' ? encodePython(value, []) : JSON.stringify(value) ?? 'null';
 }
 
-function encodePython(value: unknown, ancestors: Set<object>): string {
+/** `ancestors`: the objects being encoded around `value`, to refuse a cycle (a short list: the nesting depth). */
+function encodePython(value: unknown, ancestors: object[]): string {
   switch (typeof value) {
     case 'string':
       return pythonString(value);
@@ -39,23 +40,32 @@ function encodePython(value: unknown, ancestors: Set<object>): string {
   }
 }
 
-function encodePythonObject(value: object, ancestors: Set<object>): string {
+function encodePythonObject(value: object, ancestors: object[]): string {
   if (value instanceof Date) return `"${formatIsoTime(value)}"`;
   const withToJson = value as { toJSON?: () => unknown };
   if (typeof withToJson.toJSON === 'function') return encodePython(withToJson.toJSON(), ancestors);
-  if (ancestors.has(value)) throw new TypeError('Circular reference detected');
-  ancestors.add(value);
+  if (ancestors.includes(value)) throw new TypeError('Circular reference detected');
+  ancestors.push(value);
   let out: string;
   if (Array.isArray(value)) {
-    out = `[${value.map((item) => (isSkipped(item) ? 'null' : encodePython(item, ancestors))).join(', ')}]`;
-  } else {
-    const parts: string[] = [];
-    for (const [key, item] of Object.entries(value)) {
-      if (!isSkipped(item)) parts.push(`${pythonString(key)}: ${encodePython(item, ancestors)}`);
+    out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out += (i === 0 ? '' : ', ') + (isSkipped(item) ? 'null' : encodePython(item, ancestors));
     }
-    out = `{${parts.join(', ')}}`;
+    out += ']';
+  } else {
+    out = '{';
+    let separator = '';
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      if (isSkipped(item)) continue;
+      out += `${separator}${pythonString(key)}: ${encodePython(item, ancestors)}`;
+      separator = ', ';
+    }
+    out += '}';
   }
-  ancestors.delete(value);
+  ancestors.pop();
   return out;
 }
 

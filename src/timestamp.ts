@@ -27,13 +27,28 @@ const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
  * not zero (`2012-05-01T07:27:01.000200+00:00`). Never `Z`.
  */
 export function formatIsoTime(date: Date): string {
-  const year = date.getUTCFullYear();
-  const yyyy = year >= 0 && year < 10000 ? String(year).padStart(4, '0') : String(year);
-  const base =
-    `${yyyy}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}` +
-    `T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}`;
+  const epochMs = date.getTime();
   const micros = date.getUTCMilliseconds() * 1000 + (date instanceof EventTime ? date.microsecond : 0);
+  const base = secondText(epochMs - date.getUTCMilliseconds());
   return micros === 0 ? `${base}+00:00` : `${base}.${String(micros).padStart(6, '0')}+00:00`;
+}
+
+/** The last second formatted, kept: events of the same second share the text up to the seconds. */
+let cachedSecond = NaN;
+let cachedSecondText = '';
+
+/** `YYYY-MM-DDTHH:MM:SS` of the whole second starting at `epochMs` (UTC). */
+function secondText(epochMs: number): string {
+  if (epochMs !== cachedSecond) {
+    const date = new Date(epochMs);
+    const year = date.getUTCFullYear();
+    const yyyy = year >= 0 && year < 10000 ? String(year).padStart(4, '0') : String(year);
+    cachedSecondText =
+      `${yyyy}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}` +
+      `T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}`;
+    cachedSecond = epochMs;
+  }
+  return cachedSecondText;
 }
 
 /** Wall-clock milliseconds minus the high-resolution clock, re-aligned on drift. */

@@ -1,5 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { encodeJson, EventTime, formatIsoTime, now } from '../src';
 import { pythonNumber, pythonString } from '../src/json';
+
+/** What Python's json.dumps writes for each JSON text, one per line (Python 3 must be installed). */
+function pythonDumps(jsonTexts: string[]): string[] {
+  const script = 'import json, sys\nfor line in sys.stdin:\n    print(json.dumps(json.loads(line)))';
+  const run = spawnSync('python3', ['-c', script], { input: jsonTexts.join('\n'), encoding: 'utf8' });
+  if (run.error || run.status !== 0) throw new Error(`python3 could not run (${run.error?.message ?? run.stderr}); it is the oracle of this test`);
+  return run.stdout.split('\n').slice(0, jsonTexts.length);
+}
+
+/**
+ * JSON values whose numbers Python reads back as the kind JavaScript has: safe integers
+ * (ints in Python) and non-integral doubles (floats); NaN, infinities and integral floats
+ * past 2^53, which JSON text cannot carry as Python floats, have their own examples.
+ */
+const pythonComparable = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string({ unit: 'binary' }),
+    fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Number.isInteger(x)),
+    // Decimal fractions from 1e-17 to 1e5: across Python's switch to exponent notation below 1e-4.
+    fc.tuple(fc.integer({ min: -99999, max: 99999 }), fc.integer({ min: 1, max: 22 }))
+      .map(([digits, scale]) => digits / 10 ** scale)
+      .filter((x) => !Number.isInteger(x)),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(fc.string({ unit: 'binary' }), tie('value'), { maxKeys: 5 }),
+  ),
+})).value;
 
 describe('formatIsoTime (Python isoformat in UTC)', () => {
   it('omits the fraction when it is zero and never writes Z', () => {
@@ -10,6 +42,16 @@ describe('formatIsoTime (Python isoformat in UTC)', () => {
     expect(formatIsoTime(new EventTime(Date.UTC(2012, 4, 1, 7, 27, 1), 200))).toBe('2012-05-01T07:27:01.000200+00:00');
     expect(formatIsoTime(new Date(Date.UTC(2012, 4, 1, 7, 27, 1, 5)))).toBe('2012-05-01T07:27:01.005000+00:00');
     expect(formatIsoTime(new EventTime(Date.UTC(2012, 4, 1, 7, 27, 1, 123), 456))).toBe('2012-05-01T07:27:01.123456+00:00');
+  });
+
+  it('keeps every second apart when times of the same and of neighbouring seconds follow one another', () => {
+    const second = Date.UTC(2026, 10, 25, 23, 59, 59);
+    expect(formatIsoTime(new Date(second + 999))).toBe('2026-11-25T23:59:59.999000+00:00');
+    expect(formatIsoTime(new Date(second + 1000))).toBe('2026-11-26T00:00:00+00:00');
+    expect(formatIsoTime(new Date(second))).toBe('2026-11-25T23:59:59+00:00');
+    expect(formatIsoTime(new Date(-1))).toBe('1969-12-31T23:59:59.999000+00:00');
+    expect(formatIsoTime(new Date(-1000))).toBe('1969-12-31T23:59:59+00:00');
+    expect(formatIsoTime(new Date(0))).toBe('1970-01-01T00:00:00+00:00');
   });
 
   it('pads years below 1000', () => {
@@ -63,6 +105,13 @@ describe("encodeJson 'python' (json.dumps defaults)", () => {
     expect(
       encodeJson({ time: new EventTime(Date.UTC(2012, 4, 1, 7, 27, 1), 200), gone: undefined, fn: () => 1, list: [undefined] }, 'python'),
     ).toBe('{"time": "2012-05-01T07:27:01.000200+00:00", "list": [null]}');
+  });
+
+  it("writes what Python's json.dumps writes, byte for byte, for generated values (python3 as the oracle)", () => {
+    const values = fc.sample(pythonComparable, { numRuns: 400, seed: 20261125 });
+    const expected = pythonDumps(values.map((value) => JSON.stringify(value)));
+    const mismatches = values.map((value, i) => ({ value, ours: encodeJson(value, 'python'), python: expected[i] })).filter((m) => m.ours !== m.python);
+    expect(mismatches.slice(0, 3)).toEqual([]);
   });
 
   it('refuses a cycle with a TypeError', () => {

@@ -26,6 +26,8 @@ export interface PasswordCensorOptions {
  */
 export class PasswordCensorProcessor {
   readonly keys: readonly string[];
+  /** The keys, for the common case of a key that is exactly one of them. */
+  private readonly exactKeys: ReadonlySet<string>;
 
   constructor(options: PasswordCensorOptions = {}) {
     const keys = options.keys ?? PASSWORD_KEYS;
@@ -33,6 +35,7 @@ export class PasswordCensorProcessor {
       throw new TypeError("PasswordCensorProcessor: keys must be an array of key names such as ['password']");
     }
     this.keys = [...keys];
+    this.exactKeys = new Set(keys);
   }
 
   process(event: TrackedEvent): TrackedEvent {
@@ -65,7 +68,7 @@ export class PasswordCensorProcessor {
       }
       const target = value as Record<string, unknown>;
       for (const key of Object.keys(target)) {
-        if (isPasswordKey(key, this.keys)) {
+        if (this.exactKeys.has(key) || (key.includes('[') && isPasswordKey(key, this.keys))) {
           if (target[key] !== CENSORED_VALUE) {
             defineDataProperty(target, key, CENSORED_VALUE);
             changed = true;
@@ -78,9 +81,19 @@ export class PasswordCensorProcessor {
     return changed;
   }
 
+  /**
+   * Whether `text` may hold a password key once parsed: it contains one of the keys,
+   * or a backslash (an escape such as `\u0070assword` can spell one). Most payload
+   * strings (a page-request event's GET/POST JSON without password fields) are ruled out
+   * without parsing.
+   */
+  private mayHoldKey(text: string): boolean {
+    return text.includes('\\') || this.keys.some((key) => text.includes(key));
+  }
+
   private censorJsonText(text: string): string {
     const start = text.trimStart()[0];
-    if (start !== '{' && start !== '[') return text;
+    if ((start !== '{' && start !== '[') || !this.mayHoldKey(text)) return text;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

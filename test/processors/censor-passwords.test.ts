@@ -31,6 +31,14 @@ describe('PasswordCensorProcessor', () => {
     expect(new PasswordCensorProcessor().process({ data: page }).data).toBe(page);
   });
 
+  it('finds a key spelt with JSON escapes in a string payload, and one inside a bracketed name', () => {
+    // No key appears literally, so only the parse can find it: the backslash must send it there.
+    const escaped = new PasswordCensorProcessor().process({ event: '{"p\\u0061ssword": "p", "user[new\\u005fp\\u0061ssword]": "q"}' });
+    expect(escaped.event).toBe('{"password": "********", "user[new_password]": "********"}');
+    const bracketed = new PasswordCensorProcessor().process({ data: { account: { 'settings[new_password1]': 'p' } } });
+    expect(bracketed.data).toEqual({ account: { 'settings[new_password1]': '********' } });
+  });
+
   it('takes its own keys', () => {
     const event = new PasswordCensorProcessor({ keys: ['pin'] }).process({ data: { pin: '1234', password: 'p' } });
     expect(event.data).toEqual({ pin: '********', password: 'p' });
