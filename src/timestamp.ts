@@ -27,9 +27,9 @@ const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
  * not zero (`2012-05-01T07:27:01.000200+00:00`). Never `Z`.
  */
 export function formatIsoTime(date: Date): string {
-  const epochMs = date.getTime();
-  const micros = date.getUTCMilliseconds() * 1000 + (date instanceof EventTime ? date.microsecond : 0);
-  const base = secondText(epochMs - date.getUTCMilliseconds());
+  const millis = date.getUTCMilliseconds();
+  const micros = millis * 1000 + (date instanceof EventTime ? date.microsecond : 0);
+  const base = secondText(date.getTime() - millis);
   return micros === 0 ? `${base}+00:00` : `${base}.${String(micros).padStart(6, '0')}+00:00`;
 }
 

@@ -16,12 +16,16 @@ function unquote(value: string): string {
  * Quoted values are unquoted and percent escapes decoded where valid. Never throws.
  */
 export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
-  if (typeof cookieHeader !== 'string') return undefined;
+  // Most headers are long (a signed-in LMS user sends a dozen cookies): skip them whole
+  // when the name is not in them, and otherwise walk the pairs without splitting.
+  if (typeof cookieHeader !== 'string' || !cookieHeader.includes(name)) return undefined;
   let found: string | undefined;
-  for (const chunk of cookieHeader.split(';')) {
-    const at = chunk.indexOf('=');
-    const key = (at < 0 ? '' : chunk.slice(0, at)).trim();
-    if (key === name) found = chunk.slice(at + 1).trim();
+  for (let start = 0; start <= cookieHeader.length; ) {
+    const semicolon = cookieHeader.indexOf(';', start);
+    const end = semicolon < 0 ? cookieHeader.length : semicolon;
+    const at = cookieHeader.indexOf('=', start);
+    if (at >= 0 && at < end && cookieHeader.slice(start, at).trim() === name) found = cookieHeader.slice(at + 1, end).trim();
+    start = end + 1;
   }
   return found === undefined ? undefined : decodePercentRuns(unquote(found));
 }

@@ -50,6 +50,13 @@ describe('readCookie', () => {
 
   it('does not take a chunk without "=" as a name', () => {
     expect(readCookie('k; j=1', 'k')).toBeUndefined();
+    expect(readCookie('j=1; k', 'k')).toBeUndefined();
+  });
+
+  it('matches whole names only, across empty chunks and a trailing ";"', () => {
+    expect(readCookie('xk=1;;  k = v ;', 'k')).toBe('v');
+    expect(readCookie('a=k; kk=2', 'k')).toBeUndefined();
+    expect(readCookie('k=1; k=', 'k')).toBe('');
   });
 
   it('unescapes Python cookie quoting', () => {
