@@ -309,13 +309,15 @@ async function scenario5() {
     log(`scenario 5: RSS around a burst of ${settings.memoryEvents} emits (${label}${batch ? `, ${batch} per turn` : ', one loop'}), fresh process`);
     const r = await runChild('memory.cjs', { mode: 'burst', events: settings.memoryEvents, batch, tmpdir });
     runs[label] = r;
-    if (r.lines !== r.events) problems.push(`S5 ${label}: file holds ${r.lines} lines, expected ${r.events}`);
+    if (r.lines + r.dropped !== r.events) problems.push(`S5 ${label}: file holds ${r.lines} lines and ${r.dropped} were dropped, expected ${r.events} in all`);
+    if (r.dropped > 0 && r.dropReports === 0) problems.push(`S5 ${label}: ${r.dropped} lines dropped without a report`);
     if (r.errors) problems.push(`S5 ${label}: ${r.errors} failure(s) reported by the tracker, the first: ${r.firstError}`);
     const n = `${(settings.memoryEvents / 1e6).toFixed(settings.memoryEvents >= 1e6 ? 0 : 1)}M emits, ${label === 'yielding' ? `${batch}/turn` : 'one sync loop'}`;
     textRow(S, `${n}: RSS before → peak → after close → after GC (MB)`,
       `${fmt(r.rssBefore, 0)} → ${fmt(r.rssPeak, 0)} → ${fmt(r.rssAfterClose, 0)} → ${fmt(r.rssAfterGc, 0)}`);
     textRow(S, `${n}: peak lines queued (winston buffer | sink)`, `${fmt(r.peakWinstonBuffered, 0)} | ${fmt(r.peakSinkQueued, 0)}`);
     textRow(S, `${n}: burst | until on disk (ms)`, `${fmt(r.burstMs, 0)} | ${fmt(r.drainedMs, 0)}`);
+    textRow(S, `${n}: lines written | dropped past maxQueuedLines (reported)`, `${fmt(r.lines, 0)} | ${fmt(r.dropped, 0)}`);
   }
   log(`scenario 5: Segment sink that never answers, ${settings.segmentEvents} whitelisted events`);
   const seg = await runChild('memory.cjs', { mode: 'segment', events: settings.segmentEvents, batch: 1000, tmpdir, holdMs: quick ? 1000 : 3000 });
