@@ -13,7 +13,7 @@ const redisStreams: string[] = [];
 const natsStreams: string[] = [];
 
 afterAll(async () => {
-  killChildren();
+  await killChildren();
   removeTempFiles();
   await deleteRedisStreams(REDIS_URL, redisStreams);
   await deleteNatsStreams(NATS_URL, natsStreams);

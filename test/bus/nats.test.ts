@@ -37,7 +37,7 @@ async function consumerState(name: string, group: string): Promise<{ pending: nu
 }
 
 afterAll(async () => {
-  killChildren();
+  await killChildren();
   removeTempFiles();
   stopPrivateServers();
   await deleteNatsStreams(NATS_URL, streams);

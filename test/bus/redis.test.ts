@@ -44,7 +44,7 @@ async function redis<T>(url: string, run: (client: { sendCommand(args: string[])
 }
 
 afterAll(async () => {
-  killChildren();
+  await killChildren();
   removeTempFiles();
   stopPrivateServers();
   await deleteRedisStreams(REDIS_URL, streams);
