@@ -32,6 +32,23 @@ function queues(tracker) {
   }
 }
 
+/**
+ * Emits `count` events in one request context, calling `sample` every 1,000 and
+ * yielding to the event loop every `batch` (0: one synchronous loop).
+ */
+function emitBurst(tracker, count, batch, sample) {
+  return et.openContextFrame(async () => {
+    tracker.enterContext('edx.request', REQUEST_CONTEXT);
+    for (let i = 0; i < count; i++) {
+      tracker.emit(EVENT_NAME, eventData(i));
+      if (i % 1000 === 999) {
+        sample();
+        if (batch > 0 && (i + 1) % batch === 0) await nextTurn();
+      }
+    }
+  });
+}
+
 async function burst() {
   const { events: N, batch, tmpdir } = options;
   const file = path.join(tmpdir, `memory-${process.pid}.log`);
@@ -58,16 +75,7 @@ async function burst() {
     if (q.sinkQueued > peakSink) peakSink = q.sinkQueued;
   };
   const t0 = process.hrtime.bigint();
-  await et.openContextFrame(async () => {
-    tracker.enterContext('edx.request', REQUEST_CONTEXT);
-    for (let i = 0; i < N; i++) {
-      tracker.emit(EVENT_NAME, eventData(i));
-      if (i % 1000 === 999) {
-        sample();
-        if (batch > 0 && (i + 1) % batch === 0) await nextTurn();
-      }
-    }
-  });
+  await emitBurst(tracker, N, batch, sample);
   const burstMs = Number(process.hrtime.bigint() - t0) / 1e6;
   sample();
   const rssEndOfBurst = rssMB();
@@ -136,16 +144,7 @@ async function segment() {
   };
   const timer = setInterval(sample, 10);
   const t0 = process.hrtime.bigint();
-  await et.openContextFrame(async () => {
-    tracker.enterContext('edx.request', REQUEST_CONTEXT);
-    for (let i = 0; i < N; i++) {
-      tracker.emit(EVENT_NAME, eventData(i));
-      if (i % 1000 === 999) {
-        sample();
-        if (batch > 0 && (i + 1) % batch === 0) await nextTurn();
-      }
-    }
-  });
+  await emitBurst(tracker, N, batch, sample);
   const burstMs = Number(process.hrtime.bigint() - t0) / 1e6;
   // Let the client try for a while with the endpoint silent.
   await sleep(options.holdMs ?? 3000);
