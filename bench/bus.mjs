@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The event-bus benchmark: producer processes → Redis stream → one consumer process →
-// tracking.log, as `eventtracking consume` runs it (legacy shim + PrefixedEventProcessor +
-// LoggerBackend, an event acked once its line is on disk).
+// tracking.log, as `eventtracking consume` runs it (PasswordCensorProcessor + legacy shim +
+// PrefixedEventProcessor + LoggerBackend, an event acked once its line is on disk).
 //
 //   node bench/bus.mjs [--redis URL] [--events N] [--runs N] [--producers N]
 //                      [--batch-size N] [--consumer-batch N] [--rate N] [--quick] [--out FILE]
@@ -114,7 +114,7 @@ async function consumerMain() {
     consumer: 'bench-1',
     batchSize,
     backends: { tracking_logs: timed },
-    processors: [new et.LegacyFieldMappingProcessor(), new et.PrefixedEventProcessor()],
+    processors: [new et.PasswordCensorProcessor(), new et.LegacyFieldMappingProcessor(), new et.PrefixedEventProcessor()],
   });
   await consumer.start();
   const cpuAtStart = cpu();
