@@ -93,14 +93,14 @@ export class AppendFileSink {
       this.queue = lines === this.queue ? [] : this.queue.slice(LINES_PER_WRITE);
       try {
         if (this.closed) throw new Error(`${this.filename} is closed`);
-        let text = lines.join('');
+        let prefix = '';
         if (!this.handle) {
           const opened = await openForAppend(this.filename);
           this.handle = opened.handle;
           // A line cut short by a crash must not swallow our first line: end it first.
-          if (opened.endsMidLine) text = `\n${text}`;
+          if (opened.endsMidLine) prefix = '\n';
         }
-        await this.handle.appendFile(text);
+        await this.handle.appendFile(encodeLines(prefix, lines));
         this.written += lines.length;
         this.reportFailuresEnded('writing works again');
       } catch (error) {
@@ -158,4 +158,18 @@ async function openForAppend(filename: string): Promise<{ handle: FileHandle; en
     await handle.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * `prefix` and `lines` as UTF-8 in one buffer. Each line is encoded straight into it:
+ * joining the lines first, then encoding the joined text, cost twice as much.
+ */
+function encodeLines(prefix: string, lines: readonly string[]): Buffer {
+  let units = prefix.length;
+  for (const line of lines) units += line.length;
+  // A UTF-16 code unit never takes more than 3 bytes of UTF-8 (a surrogate pair: 4 for 2).
+  const buffer = Buffer.allocUnsafeSlow(units * 3);
+  let used = buffer.write(prefix, 0, 'utf8');
+  for (const line of lines) used += buffer.write(line, used, 'utf8');
+  return buffer.subarray(0, used);
 }

@@ -36,6 +36,23 @@ describe('LoggerBackend', () => {
     });
   });
 
+  it('writes text outside ASCII byte for byte as UTF-8: accents, emoji, a lone surrogate', async () => {
+    const file = tempFile();
+    const { tracker } = shimTracker(new LoggerBackend({ filename: file }));
+    const texts = ['é', 'ünïcödé ✓', '😀 and 𝄞', 'plain', 'lone \ud800 surrogate', '中文'.repeat(500)];
+    for (let i = 0; i < 3000; i++) tracker.emit('edx.test', { i, text: texts[i % texts.length] });
+    await tracker.close();
+    const lines = readLines(file);
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(3000);
+    lines.forEach((line, i) => {
+      const text = texts[i % texts.length]!;
+      // JSON.stringify writes a lone surrogate as an escape: every line is valid UTF-8.
+      expect(JSON.parse(line).event).toEqual({ i, text });
+    });
+    expect(readFileSync(file).includes(Buffer.from('😀 and 𝄞', 'utf8'))).toBe(true);
+  });
+
   it('flush() puts every line emitted so far on disk, and the tracker keeps working', async () => {
     const file = tempFile();
     const { tracker } = shimTracker(new LoggerBackend({ filename: file }));
