@@ -4,7 +4,7 @@
 // PrefixedEventProcessor + LoggerBackend, an event acked once its line is on disk).
 //
 //   node bench/bus.mjs [--redis URL] [--events N] [--runs N] [--producers N]
-//                      [--batch-size N] [--consumer-batch N] [--rate N] [--quick] [--out FILE]
+//                      [--batch-size N] [--consumer-batch N] [--rate N] [--quick] [--package DIR] [--out FILE]
 //
 // Three scenarios, each run --runs times (the median is reported):
 //   sustained  the producers emit as fast as the bus takes events (each waits while its bus
@@ -36,11 +36,15 @@ const now = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------- the package
 
-/** Where the built package (`npm run build`) is: the children require it as an app does. */
-function builtPackagePath() {
+/**
+ * Where the built package is: `--package DIR` (npm run bench passes its snapshot of dist/),
+ * else this repository's build (`npm run build`). The children require it as an app does.
+ */
+function builtPackagePath(dir) {
   try {
-    require('eventtracking');
-    return require.resolve('eventtracking');
+    const resolved = dir ? require.resolve(path.resolve(dir)) : require.resolve('eventtracking');
+    require(resolved);
+    return resolved;
   } catch (error) {
     console.error(`The built package cannot be loaded (${error.message}). Run \`npm run build\` first.`);
     process.exit(1);
@@ -146,11 +150,12 @@ function parseArgs(argv) {
     const value = () => inline ?? argv[++i];
     if (flag === '--quick') args.quick = true;
     else if (flag === '--redis') args.redis = value();
+    else if (flag === '--package') args.package = value();
     else if (flag === '--out') args.out = value();
     else if (['--events', '--runs', '--producers', '--batch-size', '--consumer-batch', '--rate'].includes(flag)) {
       args[flag.slice(2).replace(/-(\w)/g, (_, c) => c.toUpperCase())] = Number(value());
     } else if (flag === '--help' || flag === '-h') {
-      console.log('usage: node bench/bus.mjs [--redis URL] [--events N] [--runs N] [--producers N] [--batch-size N] [--consumer-batch N] [--rate N] [--quick] [--out FILE]');
+      console.log('usage: node bench/bus.mjs [--redis URL] [--events N] [--runs N] [--producers N] [--batch-size N] [--consumer-batch N] [--rate N] [--quick] [--package DIR] [--out FILE]');
       process.exit(0);
     } else {
       console.error(`unknown argument ${argv[i]}`);
@@ -290,7 +295,7 @@ async function main() {
     console.error(`Redis at ${url} is not reachable (${error.message}); start redis-server or pass --redis URL.`);
     process.exit(1);
   }
-  const packagePath = builtPackagePath();
+  const packagePath = builtPackagePath(args.package);
   const log = (...parts) => console.error('[bench:bus]', ...parts);
   const results = { sustained: [], paced: [], drain: [] };
   for (let run = 0; run < settings.runs; run++) {

@@ -346,7 +346,8 @@ async function scenario6() {
 async function scenario7() {
   log(`scenario 7: event bus, producers → Redis stream → consumer → tracking.log (bench/bus.mjs, ${settings.rounds} runs of ${settings.busEvents} events)`);
   const out = path.join(tmpdir, 'bus-results.json');
-  const busArgs = ['--runs', settings.rounds, '--events', settings.busEvents, '--redis', settings.redis, '--out', out].map(String);
+  const pkg = path.join(snapshot.dir, 'node_modules', 'eventtracking');
+  const busArgs = ['--runs', settings.rounds, '--events', settings.busEvents, '--redis', settings.redis, '--package', pkg, '--out', out].map(String);
   const code = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(here, 'bus.mjs'), ...busArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.once('error', reject);

@@ -102,8 +102,9 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
 /** Runs the consumer until `stop` resolves; then closes it. Writes progress lines with `log`. */
 export async function runConsume(args: ConsumeArgs, stop: Promise<string>, log: (line: string) => void): Promise<EventBusConsumer> {
   const logger = new LoggerBackend({ filename: args.trackingLog, jsonStyle: args.jsonStyle, maxEventSize: args.maxEventSize });
-  // edxDefaults' tracking_logs branch, censor first. Its processors run in the consumer itself rather than
-  // in a RoutingBackend: each event is decoded fresh from the bus, so the router's copy is not needed.
+  // edxDefaults' tracking_logs branch, censor first. Its processors run in the consumer itself
+  // rather than in a RoutingBackend: each event is decoded fresh from the bus, so the router's
+  // copy is not needed.
   const consumer = createEventBusConsumer({
     transport: createBusTransport(args.redis !== undefined ? { redis: args.redis } : { nats: args.nats }),
     stream: args.stream,
