@@ -107,7 +107,10 @@ describe('segment.track and segment.identify (direct helpers)', () => {
     });
     await tracker.flush();
     expect(trackerBackend.sent).toBe(2);
-    expect(failures.map((f: Failure) => [f.stage, f.component, f.eventName])).toEqual([['backend', 'segment', 'x']]);
+    // One report at once, for whichever of the two batches (flushAt 1) was answered first: they travel concurrently.
+    const reported = failures.map((f: Failure) => [f.stage, f.component, f.eventName]);
+    expect(reported).toHaveLength(1);
+    expect([['backend', 'segment', 'x'], ['backend', 'segment', 'direct']]).toContainEqual(reported[0]);
     await tracker.close();
     expect(failures).toHaveLength(2); // the summary of the second failure
   });
