@@ -94,6 +94,17 @@ export async function stopConsumer(child: Child): Promise<{ stats: Record<string
 }
 
 /** What {@link runProducers} found. */
+/**
+ * Checks that `file` holds every event of `producers × count` exactly once (no copy, none
+ * missing, nothing else), and returns what was read for further checks.
+ */
+export function expectEveryEventOnce(file: string, producers: number, count: number): ReturnType<typeof readTrackingLog> {
+  const log = readTrackingLog(file);
+  expect(compareKeys(log.keys, expectedKeys(producers, count))).toEqual({ duplicates: 0, missing: 0, unexpected: 0 });
+  expect(log.lines).toBe(producers * count);
+  return log;
+}
+
 export interface ProducersRun {
   file: string;
   consumer: Record<string, unknown>;
