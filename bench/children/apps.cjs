@@ -27,6 +27,14 @@ function base() {
 
 const ok = (_req, res) => res.send('ok');
 
+/** The handler of scenario 2: one event through the package's default tracker, then the answer. */
+function emitThenOk(et) {
+  return (req, res) => {
+    et.tracker.emit(EVENT_NAME, { course_id: req.params.courseId, mode: 'audit', user_id: 42 });
+    res.send('ok');
+  };
+}
+
 /**
  * Builds the app of a variant. `files` are temporary files it may write
  * (`files.log`); returns `{ app, tracker?, logFile?, linesPerRequest, check? }`.
@@ -71,10 +79,7 @@ function buildVariant(name, files) {
       et.registerTracker(tracker);
       const app = base();
       app.use(trackMiddleware({ secretKey: SECRET_KEY }));
-      app.get(ROUTE, (req, res) => {
-        et.tracker.emit(EVENT_NAME, { course_id: req.params.courseId, mode: 'audit', user_id: 42 });
-        res.send('ok');
-      });
+      app.get(ROUTE, emitThenOk(et));
       return { app, tracker, logFile: files.log, linesPerRequest: 2, errors: quietErrors };
     }
 
@@ -95,10 +100,7 @@ function buildVariant(name, files) {
       et.registerTracker(tracker);
       const app = base();
       app.use(trackMiddleware({ secretKey: SECRET_KEY }));
-      app.get(ROUTE, (req, res) => {
-        et.tracker.emit(EVENT_NAME, { course_id: req.params.courseId, mode: 'audit', user_id: 42 });
-        res.send('ok');
-      });
+      app.get(ROUTE, emitThenOk(et));
       return { app, tracker, logFile: files.log, linesPerRequest: 2, errors: quietErrors };
     }
 
