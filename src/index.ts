@@ -2,18 +2,18 @@
  * eventtracking: the Open edX event-tracking system for Node.js.
  * @packageDocumentation
  */
-export { Tracker, UNKNOWN_EVENT_TYPE } from './tracker';
-export type { TrackerOptions, TrackerStats } from './tracker';
-export { tracker, emit, getTracker, registerTracker, unregisterTracker, findTracker, DEFAULT_TRACKER_NAME } from './registry';
-export { ContextFrame, asyncContextLocator, openContextFrame, openRequestFrame } from './context';
-export type { ContextLocator } from './context';
-export { RoutingBackend } from './routing';
-export type { RoutingBackendOptions } from './routing';
-export { EventEmissionExit, describeFailure, logFailure } from './errors';
-export { createTracker, registerEngine, engineNames } from './config';
-export type { EngineSpec, TrackerConfig, EngineFactory } from './config';
-export { edxDefaults } from './edx-defaults';
-export type { EdxDefaultsOptions } from './edx-defaults';
+export { Tracker, UNKNOWN_EVENT_TYPE } from './core/tracker';
+export type { TrackerOptions, TrackerStats } from './core/tracker';
+export { tracker, emit, getTracker, registerTracker, unregisterTracker, findTracker, DEFAULT_TRACKER_NAME } from './core/registry';
+export { ContextFrame, asyncContextLocator, openContextFrame, openRequestFrame } from './core/context';
+export type { ContextLocator } from './core/context';
+export { RoutingBackend } from './core/routing';
+export type { RoutingBackendOptions } from './core/routing';
+export { EventEmissionExit, describeFailure, logFailure } from './core/errors';
+export { createTracker, registerEngine, engineNames } from './config/create-tracker';
+export type { EngineSpec, TrackerConfig, EngineFactory } from './config/create-tracker';
+export { edxDefaults } from './config/edx-defaults';
+export type { EdxDefaultsOptions } from './config/edx-defaults';
 export { LegacyFieldMappingProcessor, CONTEXT_FIELDS_TO_INCLUDE } from './processors/legacy-field-mapping';
 export { NameWhitelistProcessor } from './processors/name-whitelist';
 export type { NameWhitelistOptions } from './processors/name-whitelist';
@@ -24,9 +24,9 @@ export type { LoggerBackendOptions } from './backends/logger';
 export { TrackingLogTransport } from './backends/tracking-log-transport';
 export type { TrackingLogTransportOptions } from './backends/tracking-log-transport';
 export { MemoryBackend } from './backends/memory';
-export { EventTime, formatIsoTime, now } from './timestamp';
-export { encodeJson } from './json';
-export type { JsonStyle } from './json';
+export { EventTime, formatIsoTime, now } from './encoding/timestamp';
+export { encodeJson } from './encoding/json';
+export type { JsonStyle } from './encoding/json';
 export type {
   Backend,
   Context,
@@ -36,7 +36,7 @@ export type {
   Processor,
   ProcessorFunction,
   TrackedEvent,
-} from './types';
+} from './core/types';
 export { serverTrack } from './views/server-track';
 export type { ServerTrackRequest } from './views/server-track';
 export { taskTrack } from './views/task-track';
@@ -65,17 +65,17 @@ export {
   getEventTransactionType,
   setEventTransactionType,
   eventTransactionFields,
-} from './event-transaction';
-export type { EventTransactionFields } from './event-transaction';
+} from './core/event-transaction';
+export type { EventTransactionFields } from './core/event-transaction';
 export { SEGMENTIO_CONTEXT_NAME, SEGMENTIO_ERRORS, SegmentioValidationError } from './views/segmentio';
 export type { SegmentioMappingOptions, SegmentioUser } from './views/segmentio';
 export { GoogleAnalyticsProcessor } from './processors/google-analytics';
-export { SegmentBackend } from './backends/segment';
-export type { SegmentBackendOptions, SegmentClientOptions } from './backends/segment';
+export { SegmentBackend } from './segment/segment-backend';
+export type { SegmentBackendOptions, SegmentClientOptions } from './segment/segment-backend';
 export { segment, configureSegment, configuredSegment, findSegmentBackend } from './segment/direct';
 export { buildSegmentContext } from './segment/context';
 export type { SegmentContext } from './segment/context';
-export type { EdxSegmentOptions } from './edx-defaults';
+export type { EdxSegmentOptions } from './config/edx-defaults';
 export { EventBusBackend } from './bus/event-bus-backend';
 export type { EventBusBackendOptions } from './bus/event-bus-backend';
 export { EventBusConsumer, createEventBusConsumer } from './bus/consumer';
@@ -89,13 +89,13 @@ export type { BusTransportSpec, EventBusEngineOptions } from './bus/from-config'
 export { encodeEnvelope, decodeEnvelope, ENVELOPE_VERSION } from './bus/envelope';
 export type { DecodedEnvelope } from './bus/envelope';
 export type { BusTransport, BusRecord, BusMessage, ReadOptions, ClaimOptions, DeadLetterInfo } from './bus/transport';
-export type { EdxBusOptions } from './edx-defaults';
+export type { EdxBusOptions } from './config/edx-defaults';
 export { RedactProcessor } from './processors/redact';
 export type { RedactProcessorOptions } from './processors/redact';
 export { PasswordCensorProcessor } from './processors/censor-passwords';
 export type { PasswordCensorOptions } from './processors/censor-passwords';
-export { isPasswordKey, PASSWORD_KEYS, CENSORED_VALUE } from './request/page-event';
-export { gracefulShutdown, onShutdownSignals, trackServer } from './shutdown';
-export type { GracefulShutdownOptions, ShutdownReport, ShutdownServer, ShutdownSignalOptions } from './shutdown';
-export { readTrackingLog } from './reader';
-export type { ReadTrackingLogOptions, SkippedLine, SkippedLineReason, TrackingLogReadStats, TrackingLogReader } from './reader';
+export { isPasswordKey, PASSWORD_KEYS, CENSORED_VALUE } from './processors/password-keys';
+export { gracefulShutdown, onShutdownSignals, trackServer } from './operations/shutdown';
+export type { GracefulShutdownOptions, ShutdownReport, ShutdownServer, ShutdownSignalOptions } from './operations/shutdown';
+export { readTrackingLog } from './operations/reader';
+export type { ReadTrackingLogOptions, SkippedLine, SkippedLineReason, TrackingLogReadStats, TrackingLogReader } from './operations/reader';

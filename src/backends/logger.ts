@@ -1,10 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import winston from 'winston';
 import TransportStream from 'winston-transport';
-import { logFailure, toError } from '../errors';
-import { encodeJson, type JsonStyle } from '../json';
-import { ThrottledReporter } from '../segment/throttled-reporter';
-import type { Backend, ErrorReporter, TrackedEvent } from '../types';
+import { logFailure, toError } from '../core/errors';
+import { encodeJson, type JsonStyle } from '../encoding/json';
+import { ThrottledReporter } from '../core/throttled-reporter';
+import type { Backend, ErrorReporter, TrackedEvent } from '../core/types';
 import { TrackingLogTransport } from './tracking-log-transport';
 
 /** Options of {@link LoggerBackend}. Give at most one of `logger`, `transports` and `filename`. */

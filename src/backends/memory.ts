@@ -1,4 +1,4 @@
-import type { Backend, TrackedEvent } from '../types';
+import type { Backend, TrackedEvent } from '../core/types';
 
 /** Keeps every event it receives in `events` (for tests and debugging). */
 export class MemoryBackend implements Backend {

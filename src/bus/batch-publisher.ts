@@ -1,4 +1,4 @@
-import { toError } from '../errors';
+import { toError } from '../core/errors';
 import { backoffDelay, type BackoffSettings } from './backoff';
 import type { BusRecord, BusTransport } from './transport';
 

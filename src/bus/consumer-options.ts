@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { logFailure } from '../errors';
-import type { Backend, ErrorReporter, Processor } from '../types';
+import { logFailure } from '../core/errors';
+import type { Backend, ErrorReporter, Processor } from '../core/types';
 import { integerOption } from './backoff';
 import type { BusTransport } from './transport';
 

@@ -1,6 +1,6 @@
-import { toError } from '../errors';
-import { ThrottledReporter } from '../segment/throttled-reporter';
-import type { ErrorReporter, FailureInfo } from '../types';
+import { toError } from '../core/errors';
+import { ThrottledReporter } from '../core/throttled-reporter';
+import type { ErrorReporter, FailureInfo } from '../core/types';
 import { backoffDelay, sleep } from './backoff';
 import { consumerSettings, type ConsumerSettings, type EventBusConsumerOptions, type EventBusConsumerStats } from './consumer-options';
 import { deliverBatch, labelProcessors, type DeliveryItem, type LabelledProcessor } from './delivery';

@@ -1,5 +1,5 @@
-import { EventEmissionExit, toError } from '../errors';
-import type { ErrorReporter, Processor, ProcessorFunction, TrackedEvent } from '../types';
+import { EventEmissionExit, toError } from '../core/errors';
+import type { ErrorReporter, Processor, ProcessorFunction, TrackedEvent } from '../core/types';
 import type { WatchedBackend } from './watched-backend';
 
 /** One event of a batch, on its way to the consumer's backends. */

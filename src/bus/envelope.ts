@@ -1,6 +1,6 @@
-import { EventTime, parseIsoTimestamp } from '../timestamp';
-import { setOwn } from '../objects';
-import type { TrackedEvent } from '../types';
+import { EventTime, parseIsoTimestamp } from '../encoding/timestamp';
+import { setOwn } from '../encoding/objects';
+import type { TrackedEvent } from '../core/types';
 
 /** The envelope format's version, written as `v`. */
 export const ENVELOPE_VERSION = 1;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { logFailure, toError } from '../errors';
-import { ThrottledReporter } from '../segment/throttled-reporter';
-import type { Backend, ErrorReporter, TrackedEvent } from '../types';
+import { logFailure, toError } from '../core/errors';
+import { ThrottledReporter } from '../core/throttled-reporter';
+import type { Backend, ErrorReporter, TrackedEvent } from '../core/types';
 import { integerOption } from './backoff';
 import { BatchPublisher } from './batch-publisher';
 import { encodeEnvelope } from './envelope';

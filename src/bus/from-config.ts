@@ -1,4 +1,4 @@
-import { isPlainObject } from '../objects';
+import { isPlainObject } from '../encoding/objects';
 import { EventBusBackend, type EventBusBackendOptions } from './event-bus-backend';
 import { NatsJetStreamTransport, type NatsJetStreamTransportOptions } from './nats-transport';
 import { RedisStreamTransport, type RedisStreamTransportOptions } from './redis-transport';

@@ -1,7 +1,7 @@
 import type { JetStreamClient, JetStreamManager, JsMsg, NatsConnection } from 'nats';
-import { logFailure, toError } from '../errors';
-import { ThrottledReporter } from '../segment/throttled-reporter';
-import type { ErrorReporter } from '../types';
+import { logFailure, toError } from '../core/errors';
+import { ThrottledReporter } from '../core/throttled-reporter';
+import type { ErrorReporter } from '../core/types';
 import { NatsFeed } from './nats-feed';
 import { requireOptional } from './optional-require';
 import type { BusMessage, BusRecord, BusTransport, DeadLetterInfo, ReadOptions } from './transport';

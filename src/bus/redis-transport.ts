@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { logFailure } from '../errors';
-import { ThrottledReporter } from '../segment/throttled-reporter';
-import type { ErrorReporter } from '../types';
+import { logFailure } from '../core/errors';
+import { ThrottledReporter } from '../core/throttled-reporter';
+import type { ErrorReporter } from '../core/types';
 import { requireOptional } from './optional-require';
 import { autoclaimReply, compareStreamIds, errorText, groupInfo, pairsOf, pendingCounts, readReply } from './redis-replies';
 import type { BusMessage, BusRecord, BusTransport, ClaimOptions, DeadLetterInfo, ReadOptions } from './transport';

@@ -1,6 +1,6 @@
-import { toError } from '../errors';
-import type { ThrottledReporter } from '../segment/throttled-reporter';
-import type { TrackedEvent } from '../types';
+import { toError } from '../core/errors';
+import type { ThrottledReporter } from '../core/throttled-reporter';
+import type { TrackedEvent } from '../core/types';
 import { backoffDelay, sleep } from './backoff';
 import type { ConsumerSettings, EventBusConsumerStats } from './consumer-options';
 import type { BusMessage } from './transport';

@@ -1,5 +1,5 @@
-import { toError } from '../errors';
-import type { Backend, ErrorReporter, FailureInfo, TrackedEvent } from '../types';
+import { toError } from '../core/errors';
+import type { Backend, ErrorReporter, FailureInfo, TrackedEvent } from '../core/types';
 
 /** What a backend's flush told about the events it was sent since the previous one. */
 export interface FlushOutcome {

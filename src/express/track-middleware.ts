@@ -1,4 +1,4 @@
-import { asyncContextLocator, openRequestFrame } from '../context';
+import { asyncContextLocator, openRequestFrame } from '../core/context';
 import type { RequestUser } from '../request/request-context';
 import { RequestTracking, type RequestTrackingOptions } from '../request/request-tracking';
 import type { ExpressHandler, ExpressRequest } from './request';

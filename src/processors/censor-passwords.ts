@@ -1,7 +1,7 @@
-import { encodeJson } from '../json';
-import { defineDataProperty } from '../copy';
-import { CENSORED_VALUE, isPasswordKey, PASSWORD_KEYS } from '../request/page-event';
-import type { TrackedEvent } from '../types';
+import { encodeJson } from '../encoding/json';
+import { defineDataProperty } from '../encoding/copy';
+import { CENSORED_VALUE, isPasswordKey, PASSWORD_KEYS } from './password-keys';
+import type { TrackedEvent } from '../core/types';
 
 /** Options of {@link PasswordCensorProcessor}. */
 export interface PasswordCensorOptions {

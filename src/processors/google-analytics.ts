@@ -1,5 +1,5 @@
-import { isPlainObject } from '../objects';
-import type { TrackedEvent } from '../types';
+import { isPlainObject } from '../encoding/objects';
+import type { TrackedEvent } from '../core/types';
 
 /**
  * Open edX's `track.shim.GoogleAnalyticsProcessor`, run on the Segment branch only:

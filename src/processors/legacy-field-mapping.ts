@@ -1,6 +1,6 @@
-import { encodeJson } from '../json';
-import { isPlainObject, setOwn } from '../objects';
-import type { Context, TrackedEvent } from '../types';
+import { encodeJson } from '../encoding/json';
+import { isPlainObject, setOwn } from '../encoding/objects';
+import type { Context, TrackedEvent } from '../core/types';
 
 /** Context fields that become top-level fields of a legacy event, in this order. */
 export const CONTEXT_FIELDS_TO_INCLUDE = [

@@ -1,4 +1,4 @@
-import type { TrackedEvent } from '../types';
+import type { TrackedEvent } from '../core/types';
 import type { TransformerOptions } from './transformers/base';
 import { transformerRegistry } from './transformers/default-registry';
 import type { TransformerRegistry } from './transformers/registry';

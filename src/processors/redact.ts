@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { encodeJson } from '../json';
-import type { TrackedEvent } from '../types';
+import { encodeJson } from '../encoding/json';
+import type { TrackedEvent } from '../core/types';
 
 /** Options of {@link RedactProcessor}. */
 export interface RedactProcessorOptions {

@@ -1,5 +1,5 @@
-import { EventEmissionExit } from '../errors';
-import type { TrackedEvent } from '../types';
+import { EventEmissionExit } from '../core/errors';
+import type { TrackedEvent } from '../core/types';
 
 /** Options of {@link RegexFilterProcessor}. */
 export interface RegexFilterOptions {

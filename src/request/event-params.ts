@@ -1,7 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { isPlainObject } from '../objects';
-import type { UserTrackParams } from '../views/user-track';
+import { isPlainObject } from '../encoding/objects';
 import { ClientError } from './client-error';
+
+/** The parameters of one `/event` call, as the adapter read them from the query or the body. */
+export interface UserTrackParams {
+  event_type?: unknown;
+  event?: unknown;
+  page?: unknown;
+  courserun_key?: unknown;
+}
 
 const PARAM_NAMES = ['event_type', 'event', 'page', 'courserun_key'] as const;
 

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Context } from '../types';
+import type { Context } from '../core/types';
 import { gaClientId } from './client-id';
 import { courseContextFromUrl } from './course';
 import { clientIp } from './ip';

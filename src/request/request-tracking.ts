@@ -1,7 +1,7 @@
-import { logFailure, toError } from '../errors';
-import { getTracker } from '../registry';
-import type { Tracker } from '../tracker';
-import { emitServerEvent, viewUsername } from '../views/server-event';
+import { logFailure, toError } from '../core/errors';
+import { getTracker } from '../core/registry';
+import type { Tracker } from '../core/tracker';
+import { emitServerEvent, viewUsername } from './server-event';
 import { compileUrlPatterns, isIgnoredPath, LMS_IGNORE_URL_PATTERNS } from './ignore';
 import { censor, formToLists, pageEventData, queryToLists } from './page-event';
 import { buildRequestContext, decodedPath, type RequestFacts } from './request-context';

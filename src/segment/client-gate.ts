@@ -1,9 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Analytics, IdentifyParams, TrackParams } from '@segment/analytics-node';
-import { toError } from '../errors';
-import type { ErrorReporter, FailureInfo } from '../types';
+import { toError } from '../core/errors';
+import type { ErrorReporter, FailureInfo } from '../core/types';
 import { DeliveryLedger } from './ledger';
-import { ThrottledReporter } from './throttled-reporter';
+import { ThrottledReporter } from '../core/throttled-reporter';
 
 const COMPONENT = 'segment';
 

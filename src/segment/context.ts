@@ -1,5 +1,5 @@
-import { isPlainObject } from '../objects';
-import type { Context } from '../types';
+import { isPlainObject } from '../encoding/objects';
+import type { Context } from '../core/types';
 
 /**
  * The part of a Segment call's `context` that Open edX fills from the tracking

@@ -1,10 +1,10 @@
 import type { TrackParams } from '@segment/analytics-node';
-import { SegmentBackend, type SegmentBackendOptions } from '../backends/segment';
-import { asyncContextLocator } from '../context';
-import { findTracker } from '../registry';
-import { RoutingBackend } from '../routing';
-import type { Backend, Context } from '../types';
-import type { Tracker } from '../tracker';
+import { SegmentBackend, type SegmentBackendOptions } from './segment-backend';
+import { asyncContextLocator } from '../core/context';
+import { findTracker } from '../core/registry';
+import { RoutingBackend } from '../core/routing';
+import type { Backend, Context } from '../core/types';
+import type { Tracker } from '../core/tracker';
 import { buildSegmentContext } from './context';
 
 /*

@@ -1,5 +1,5 @@
 import type { Analytics, AnalyticsSettings } from '@segment/analytics-node';
-import type { ErrorReporter, TrackedEvent } from '../types';
+import type { ErrorReporter, TrackedEvent } from '../core/types';
 
 /**
  * Options of the Segment client that {@link SegmentBackend} creates (ignored, and

@@ -1,8 +1,8 @@
 import { AssertionError } from 'node:assert';
 import { MemoryBackend } from '../backends/memory';
-import { DEFAULT_TRACKER_NAME, findTracker, registerTracker, unregisterTracker } from '../registry';
-import { Tracker } from '../tracker';
-import type { Processor, TrackedEvent } from '../types';
+import { DEFAULT_TRACKER_NAME, findTracker, registerTracker, unregisterTracker } from '../core/registry';
+import { Tracker } from '../core/tracker';
+import type { Processor, TrackedEvent } from '../core/types';
 
 /**
  * Open edX's frozen test time, `2013-10-03T08:24:55+00:00` (`FROZEN_TIME` of

@@ -1,8 +1,8 @@
 import { AssertionError } from 'node:assert';
 import { inspect, isDeepStrictEqual } from 'node:util';
-import { pythonNumber } from '../json';
-import { isPlainObject } from '../objects';
-import { EventTime } from '../timestamp';
+import { pythonNumber } from '../encoding/json';
+import { isPlainObject } from '../encoding/objects';
+import { EventTime } from '../encoding/timestamp';
 
 /** One of the flags of {@link EventMatchTolerates}. */
 export type EventMatchFlag = 'string_payload' | 'root_extra_fields' | 'context_extra_fields' | 'payload_extra_fields';

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { logFailure, toError } from '../errors';
+import { logFailure, toError } from '../core/errors';
 import { ClientError } from '../request/client-error';
 import { readBody } from '../request/event-params';
-import type { Tracker } from '../tracker';
+import type { Tracker } from '../core/tracker';
 
 /** A request to one of our endpoints, as every framework adapter describes it. */
 export interface EndpointRequest {

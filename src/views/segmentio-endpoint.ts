@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isPlainObject } from '../objects';
+import { isPlainObject } from '../encoding/objects';
 import { ClientError } from '../request/client-error';
 import { decodeUtf8 } from '../request/event-params';
-import { getTracker } from '../registry';
-import type { Tracker } from '../tracker';
+import { getTracker } from '../core/registry';
+import type { Tracker } from '../core/tracker';
 import { answer, queryString, requestBody, type EndpointRequest, type EndpointResponse } from './endpoint';
 import { SegmentioValidationError, trackSegmentioEvent, type SegmentioMappingOptions } from './segmentio';
 

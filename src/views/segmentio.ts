@@ -1,9 +1,9 @@
-import { assignOwn, isPlainObject } from '../objects';
+import { assignOwn, isPlainObject } from '../encoding/objects';
 import { parseCourseKey } from '../request/course';
 import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../request/nesting';
-import { parseIsoTimestamp } from '../timestamp';
-import type { Tracker } from '../tracker';
-import type { Context } from '../types';
+import { parseIsoTimestamp } from '../encoding/timestamp';
+import type { Tracker } from '../core/tracker';
+import type { Context } from '../core/types';
 
 /** The context layer mobile events are emitted in. */
 export const SEGMENTIO_CONTEXT_NAME = 'edx.segmentio';

@@ -1,5 +1,5 @@
-import { withDefaultTracker } from '../registry';
-import { emitServerEvent, viewUsername } from './server-event';
+import { withDefaultTracker } from '../core/registry';
+import { emitServerEvent, viewUsername } from '../request/server-event';
 
 let warned = false;
 

@@ -1,6 +1,6 @@
-import { withDefaultTracker } from '../registry';
+import { withDefaultTracker } from '../core/registry';
 import { courseContextFromUrl } from '../request/course';
-import type { Context } from '../types';
+import type { Context } from '../core/types';
 
 /** The context layer task events are emitted in. */
 export const TASK_CONTEXT_NAME = 'edx.course.task';

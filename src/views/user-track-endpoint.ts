@@ -1,8 +1,8 @@
 import { ClientError } from '../request/client-error';
-import { paramsFromParsedBody, paramsFromQuery, paramsFromRawBody } from '../request/event-params';
-import { getTracker } from '../registry';
+import { paramsFromParsedBody, paramsFromQuery, paramsFromRawBody, type UserTrackParams } from '../request/event-params';
+import { getTracker } from '../core/registry';
 import { answer, queryString, requestBody, type EndpointRequest, type EndpointResponse } from './endpoint';
-import { trackUserEvent, type UserTrackOptions, type UserTrackParams } from './user-track';
+import { trackUserEvent, type UserTrackOptions } from './user-track';
 
 const SUCCESS: EndpointResponse = { status: 200, body: 'success', contentType: 'text/html; charset=utf-8' };
 

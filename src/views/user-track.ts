@@ -1,11 +1,12 @@
-import { toError } from '../errors';
-import { isPlainObject } from '../objects';
+import { toError } from '../core/errors';
+import { isPlainObject } from '../encoding/objects';
 import { ClientError } from '../request/client-error';
+import type { UserTrackParams } from '../request/event-params';
 import { courseContextFromUrl } from '../request/course';
 import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../request/nesting';
-import type { Tracker } from '../tracker';
-import type { Context } from '../types';
-import { viewUsername } from './server-event';
+import type { Tracker } from '../core/tracker';
+import type { Context } from '../core/types';
+import { viewUsername } from '../request/server-event';
 
 /** The context layer browser events are emitted in. */
 export const BROWSER_CONTEXT_NAME = 'edx.course.browser';
@@ -27,14 +28,6 @@ export interface UserTrackOptions {
    * return null or undefined for no such user. Default: no lookup.
    */
   lookupUserId?: (username: string) => unknown;
-}
-
-/** The parameters of one `/event` call, as the adapter read them from the query or the body. */
-export interface UserTrackParams {
-  event_type?: unknown;
-  event?: unknown;
-  page?: unknown;
-  courserun_key?: unknown;
 }
 
 /**

@@ -7,7 +7,7 @@ import { createEventBusConsumer } from '../../src/bus/consumer';
 import { encodeEnvelope } from '../../src/bus/envelope';
 import { EventBusBackend } from '../../src/bus/event-bus-backend';
 import { eventBusBackendEngine } from '../../src/bus/from-config';
-import { createTracker, registerEngine } from '../../src/config';
+import { createTracker, registerEngine } from '../../src/config/create-tracker';
 import { RedisStreamTransport } from '../../src/bus/redis-transport';
 import { pairsOf } from '../../src/bus/redis-replies';
 import { deleteRedisStreams, describeWithPrivateServer, describeWithRedis, privateRedis, REDIS_URL, stopPrivateServers, uniqueStream, type PrivateServer } from './support/brokers';

@@ -3,10 +3,10 @@
 // the CLI's arguments and the optional-dependency loader.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoggerBackend } from '../../src/backends/logger';
-import { RoutingBackend } from '../../src/routing';
-import { EventTime } from '../../src/timestamp';
-import type { Backend, ErrorReporter } from '../../src/types';
-import { parseConsumeArgs, UsageError } from '../../src/bus/cli-consume';
+import { RoutingBackend } from '../../src/core/routing';
+import { EventTime } from '../../src/encoding/timestamp';
+import type { Backend, ErrorReporter } from '../../src/core/types';
+import { parseConsumeArgs, UsageError } from '../../src/cli/consume';
 import { decodeEnvelope, encodeEnvelope } from '../../src/bus/envelope';
 import { EventBusBackend } from '../../src/bus/event-bus-backend';
 import { createBusTransport, eventBusBackendEngine } from '../../src/bus/from-config';

@@ -7,7 +7,7 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTracker, edxDefaults } from '../../src';
-import { readTrackingLog, type SkippedLine } from '../../src/reader';
+import { readTrackingLog, type SkippedLine } from '../../src/operations/reader';
 import { killChildren, startChild } from './support/child';
 import { printFigures, recordFigures } from './support/figures';
 import { delay, waitUntil } from './support/http';

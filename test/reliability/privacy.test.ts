@@ -18,7 +18,7 @@ import { segmentioHandler as expressSegmentio, trackMiddleware as expressTrack, 
 import { segmentioHandler as koaSegmentio, trackMiddleware as koaTrack, userTrackHandler as koaUserTrack } from '../../src/koa';
 import { PasswordCensorProcessor } from '../../src/processors/censor-passwords';
 import { RedactProcessor, type RedactProcessorOptions } from '../../src/processors/redact';
-import { PASSWORD_KEYS } from '../../src/request/page-event';
+import { PASSWORD_KEYS } from '../../src/processors/password-keys';
 import { hashSessionKey } from '../../src/request/session';
 import { koaBodyParser } from '../http/frameworks';
 import { FaultSink } from './support/fault-sink';

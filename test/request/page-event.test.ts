@@ -1,4 +1,5 @@
-import { PASSWORD_KEYS, censor, formToLists, isPasswordKey, pageEventData, queryToLists } from '../../src/request/page-event';
+import { censor, formToLists, pageEventData, queryToLists } from '../../src/request/page-event';
+import { PASSWORD_KEYS, isPasswordKey } from '../../src/processors/password-keys';
 
 describe('queryToLists', () => {
   it('gives {} for an empty query', () => {

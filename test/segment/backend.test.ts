@@ -1,5 +1,5 @@
 import { Analytics } from '@segment/analytics-node';
-import { SegmentBackend } from '../../src/backends/segment';
+import { SegmentBackend } from '../../src/segment/segment-backend';
 import { FROZEN, STANDARD_CONTEXT, fastClient, lmsLikeTracker } from './fixtures';
 import { SegmentSink } from './sink';
 

@@ -1,5 +1,5 @@
 import { ContextFrame, Tracker, asyncContextLocator, openContextFrame, registerTracker, unregisterTracker } from '../../src';
-import { SegmentBackend } from '../../src/backends/segment';
+import { SegmentBackend } from '../../src/segment/segment-backend';
 import { configureSegment, configuredSegment, findSegmentBackend, segment } from '../../src/segment/direct';
 import { STANDARD_CONTEXT, fastClient, lmsLikeTracker, type Failure } from './fixtures';
 import { SegmentSink } from './sink';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTracker, edxDefaults, RoutingBackend } from '../../src';
-import { SegmentBackend } from '../../src/backends/segment';
+import { SegmentBackend } from '../../src/segment/segment-backend';
 import { STANDARD_CONTEXT } from './fixtures';
 import { SegmentSink } from './sink';
 

@@ -1,5 +1,5 @@
 import { EventTime, MemoryBackend, NameWhitelistProcessor, RoutingBackend, Tracker, type FailureInfo } from '../../src';
-import { SegmentBackend, type SegmentBackendOptions } from '../../src/backends/segment';
+import { SegmentBackend, type SegmentBackendOptions } from '../../src/segment/segment-backend';
 import { GoogleAnalyticsProcessor } from '../../src/processors/google-analytics';
 import type { SegmentSink } from './sink';
 

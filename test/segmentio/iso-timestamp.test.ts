@@ -2,7 +2,7 @@
 // parser.parse does for them (EDX-BEHAVIOR §4.3 step 9), into an EventTime that keeps
 // microseconds and serializes as Python's isoformat.
 import { EventTime } from '../../src';
-import { parseIsoTimestamp } from '../../src/timestamp';
+import { parseIsoTimestamp } from '../../src/encoding/timestamp';
 
 /** The parsed time as [epoch milliseconds, microsecond within the millisecond, isoformat]. */
 function parsed(text: unknown): [number, number, string] | null {

@@ -1,9 +1,9 @@
 import { AssertionError } from 'node:assert';
 import { MemoryBackend } from '../../src/backends/memory';
 import { LegacyFieldMappingProcessor } from '../../src/processors/legacy-field-mapping';
-import { emit, findTracker, getTracker, registerTracker, unregisterTracker } from '../../src/registry';
-import { formatIsoTime } from '../../src/timestamp';
-import { Tracker } from '../../src/tracker';
+import { emit, findTracker, getTracker, registerTracker, unregisterTracker } from '../../src/core/registry';
+import { formatIsoTime } from '../../src/encoding/timestamp';
+import { Tracker } from '../../src/core/tracker';
 import { FROZEN_TIME, assertEventMatches, captureEvents, type EventCapture } from '../../src/testing';
 
 let capture: EventCapture | undefined;

@@ -1,5 +1,5 @@
 import { AssertionError } from 'node:assert';
-import { EventTime } from '../../src/timestamp';
+import { EventTime } from '../../src/encoding/timestamp';
 import {
   EventMatchTolerates,
   assertEventMatches,

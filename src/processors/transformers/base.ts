@@ -1,6 +1,6 @@
-import { encodeJson } from '../../json';
-import { isPlainObject } from '../../objects';
-import type { Context, TrackedEvent } from '../../types';
+import { encodeJson } from '../../encoding/json';
+import { isPlainObject } from '../../encoding/objects';
+import type { Context, TrackedEvent } from '../../core/types';
 
 /** What a transformer is given besides its event. */
 export interface TransformerOptions {

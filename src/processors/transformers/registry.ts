@@ -1,4 +1,4 @@
-import type { TrackedEvent } from '../../types';
+import type { TrackedEvent } from '../../core/types';
 import type { EventTransformer, EventTransformerClass, TransformerOptions } from './base';
 
 /**

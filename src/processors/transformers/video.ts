@@ -1,5 +1,5 @@
-import { isPlainObject } from '../../objects';
-import { isPythonFalsy } from '../../python-truth';
+import { isPlainObject } from '../../encoding/objects';
+import { isPythonFalsy } from '../../encoding/python-truth';
 import { EventTransformer } from './base';
 import { parseUsageKey, usageKeyHtmlId } from './usage-key';
 

@@ -9,8 +9,8 @@ import { createEventBusConsumer } from '../../../src/bus/consumer';
 import { createBusTransport, type BusTransportSpec } from '../../../src/bus/from-config';
 import { LegacyFieldMappingProcessor } from '../../../src/processors/legacy-field-mapping';
 import { PrefixedEventProcessor } from '../../../src/processors/prefixed-event';
-import { RoutingBackend } from '../../../src/routing';
-import type { Backend } from '../../../src/types';
+import { RoutingBackend } from '../../../src/core/routing';
+import type { Backend } from '../../../src/core/types';
 
 interface Settings {
   transport: BusTransportSpec;

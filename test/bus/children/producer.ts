@@ -6,7 +6,7 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { EventBusBackend } from '../../../src/bus/event-bus-backend';
 import { createBusTransport, type BusTransportSpec } from '../../../src/bus/from-config';
-import { Tracker } from '../../../src/tracker';
+import { Tracker } from '../../../src/core/tracker';
 
 interface Settings {
   transport: BusTransportSpec;

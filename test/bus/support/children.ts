@@ -1,5 +1,5 @@
 // Child processes of the bus suites: TypeScript entry points (test/bus/children/*.ts,
-// src/cli.ts) bundled with esbuild from the sources, so the children run the code
+// src/cli/index.ts) bundled with esbuild from the sources, so the children run the code
 // under test without a build step; `redis` and `nats` stay external (loaded lazily, as
 // users load them). Every child is killed by pid when the file ends.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -8,12 +8,12 @@ import { LoggerBackend } from '../../../src/backends/logger';
 import { createEventBusConsumer } from '../../../src/bus/consumer';
 import { EventBusBackend } from '../../../src/bus/event-bus-backend';
 import { createBusTransport, type BusTransportSpec } from '../../../src/bus/from-config';
-import { createTracker } from '../../../src/config';
-import { edxDefaults } from '../../../src/edx-defaults';
+import { createTracker } from '../../../src/config/create-tracker';
+import { edxDefaults } from '../../../src/config/edx-defaults';
 import { LegacyFieldMappingProcessor } from '../../../src/processors/legacy-field-mapping';
 import { PrefixedEventProcessor } from '../../../src/processors/prefixed-event';
-import { RoutingBackend } from '../../../src/routing';
-import { EventTime } from '../../../src/timestamp';
+import { RoutingBackend } from '../../../src/core/routing';
+import { EventTime } from '../../../src/encoding/timestamp';
 import { tempFile } from './scenarios';
 
 export async function sameLinesScenario(spec: BusTransportSpec, stream: string): Promise<{ producerLines: string[]; consumerLines: string[] }> {

@@ -6,7 +6,7 @@
 const express = require('express');
 const { createTracker, edxDefaults } = require('eventtracking');
 const { trackMiddleware } = require('eventtracking/express');
-const { onShutdownSignals } = require('../../../dist/cjs/shutdown.js');
+const { onShutdownSignals } = require('eventtracking');
 
 const [trackingLog, sinkUrl, timeoutText] = process.argv.slice(2);
 const failures = [];

@@ -5,9 +5,9 @@
 // SIGTERM-under-load test is in the reliability suite (test/reliability/shutdown.test.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryBackend, Tracker, type FailureInfo } from '../src';
-import { gracefulShutdown, onShutdownSignals, trackServer } from '../src/shutdown';
-import { delay, keepAliveAgent, send } from './reliability/support/http';
+import { MemoryBackend, Tracker, type FailureInfo } from '../../src';
+import { gracefulShutdown, onShutdownSignals, trackServer } from '../../src/operations/shutdown';
+import { delay, keepAliveAgent, send } from '../reliability/support/http';
 
 describe('gracefulShutdown', () => {
   const failuresOf = (tracker: Tracker): Array<{ message: string; info: FailureInfo }> => (tracker as unknown as { seen: Array<{ message: string; info: FailureInfo }> }).seen;

@@ -1,4 +1,4 @@
-import type { ErrorReporter, FailureInfo } from '../types';
+import type { ErrorReporter, FailureInfo } from './types';
 
 interface Channel {
   /** When the last report of this channel went out (ms since epoch). */

@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTrackingLog, type SkippedLine } from '../src/reader';
+import { readTrackingLog, type SkippedLine } from '../../src/operations/reader';
 
 function logFile(content: string | Buffer): string {
   const file = join(mkdtempSync(join(tmpdir(), 'et-reader-')), 'tracking.log');

@@ -1,11 +1,11 @@
 import { LoggerBackend } from '../backends/logger';
-import { describeFailure } from '../errors';
-import type { JsonStyle } from '../json';
+import { describeFailure } from '../core/errors';
+import type { JsonStyle } from '../encoding/json';
 import { PasswordCensorProcessor } from '../processors/censor-passwords';
 import { LegacyFieldMappingProcessor } from '../processors/legacy-field-mapping';
 import { PrefixedEventProcessor } from '../processors/prefixed-event';
-import { createEventBusConsumer, type EventBusConsumer } from './consumer';
-import { createBusTransport } from './from-config';
+import { createEventBusConsumer, type EventBusConsumer } from '../bus/consumer';
+import { createBusTransport } from '../bus/from-config';
 
 /** The usage text of `eventtracking consume`. */
 export const CONSUME_USAGE = `usage: eventtracking consume (--redis URL | --nats URL[,URL...]) --stream NAME --group NAME

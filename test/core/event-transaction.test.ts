@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MemoryBackend, openContextFrame, Tracker } from '../src';
+import { MemoryBackend, openContextFrame, Tracker } from '../../src';
 import {
   createNewEventTransactionId,
   eventTransactionFields,
@@ -7,7 +7,7 @@ import {
   getEventTransactionType,
   setEventTransactionId,
   setEventTransactionType,
-} from '../src/event-transaction';
+} from '../../src/core/event-transaction';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

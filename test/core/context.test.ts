@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MemoryBackend, Tracker, openContextFrame } from '../src';
+import { MemoryBackend, Tracker, openContextFrame } from '../../src';
 
 function makeTracker() {
   const backend = new MemoryBackend();

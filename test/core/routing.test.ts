@@ -1,4 +1,4 @@
-import { EventEmissionExit, MemoryBackend, RoutingBackend, type FailureInfo, type TrackedEvent } from '../src';
+import { EventEmissionExit, MemoryBackend, RoutingBackend, type FailureInfo, type TrackedEvent } from '../../src';
 
 function collectFailures(router: RoutingBackend): Array<[Error, FailureInfo]> {
   const failures: Array<[Error, FailureInfo]> = [];

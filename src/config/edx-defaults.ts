@@ -1,8 +1,8 @@
-import type { LoggerBackendOptions } from './backends/logger';
-import type { SegmentBackendOptions } from './backends/segment';
-import type { EventBusBackendOptions } from './bus/event-bus-backend';
-import type { BusTransportSpec } from './bus/from-config';
-import type { EngineSpec, TrackerConfig } from './config';
+import type { LoggerBackendOptions } from '../backends/logger';
+import type { SegmentBackendOptions } from '../segment/segment-backend';
+import type { EventBusBackendOptions } from '../bus/event-bus-backend';
+import type { BusTransportSpec } from '../bus/from-config';
+import type { EngineSpec, TrackerConfig } from './create-tracker';
 
 /** The `segment` option of {@link edxDefaults}: the {@link SegmentBackend}'s options and the whitelist. */
 export interface EdxSegmentOptions extends SegmentBackendOptions {

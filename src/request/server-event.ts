@@ -1,6 +1,6 @@
-import { courseContextFromUrl } from '../request/course';
-import type { Tracker } from '../tracker';
-import type { Context } from '../types';
+import { courseContextFromUrl } from './course';
+import type { Tracker } from '../core/tracker';
+import type { Context } from '../core/types';
 
 /** The context layer server-side events are emitted in (`edx.course.server`). */
 export const SERVER_CONTEXT_NAME = 'edx.course.server';

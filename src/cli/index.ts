@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * The `eventtracking` command. One subcommand for now: `eventtracking consume`, a
- * consumer of the event bus writing a central tracking.log (see `bus/cli-consume.ts`).
+ * consumer of the event bus writing a central tracking.log (see `consume.ts`).
  * @packageDocumentation
  */
-import { CONSUME_USAGE, parseConsumeArgs, runConsume, UsageError } from './bus/cli-consume';
+import { CONSUME_USAGE, parseConsumeArgs, runConsume, UsageError } from './consume';
 
 const USAGE = `usage: eventtracking <command> [options]
 

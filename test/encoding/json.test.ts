@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { encodeJson, EventTime, formatIsoTime, now } from '../src';
-import { pythonNumber, pythonString } from '../src/json';
+import { encodeJson, EventTime, formatIsoTime, now } from '../../src';
+import { pythonNumber, pythonString } from '../../src/encoding/json';
 
 /** What Python's json.dumps writes for each JSON text, one per line (Python 3 must be installed). */
 function pythonDumps(jsonTexts: string[]): string[] {

@@ -1,4 +1,4 @@
-import { deepCopy } from './copy';
+import { deepCopy } from '../encoding/copy';
 import { EventEmissionExit, logFailure, toError } from './errors';
 import type { Backend, ErrorReporter, Processor, ProcessorFunction, TrackedEvent } from './types';
 

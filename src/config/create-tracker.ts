@@ -1,20 +1,20 @@
-import { LoggerBackend, type LoggerBackendOptions } from './backends/logger';
-import { SegmentBackend, type SegmentBackendOptions } from './backends/segment';
-import { MemoryBackend } from './backends/memory';
-import { eventBusBackendEngine } from './bus/from-config';
-import { NatsJetStreamTransport, type NatsJetStreamTransportOptions } from './bus/nats-transport';
-import { RedisStreamTransport, type RedisStreamTransportOptions } from './bus/redis-transport';
-import { isPlainObject } from './objects';
-import { GoogleAnalyticsProcessor } from './processors/google-analytics';
-import { LegacyFieldMappingProcessor } from './processors/legacy-field-mapping';
-import { NameWhitelistProcessor } from './processors/name-whitelist';
-import { PasswordCensorProcessor, type PasswordCensorOptions } from './processors/censor-passwords';
-import { RedactProcessor, type RedactProcessorOptions } from './processors/redact';
-import { PrefixedEventProcessor, type PrefixedEventProcessorOptions } from './processors/prefixed-event';
-import { RegexFilterProcessor } from './processors/regex-filter';
-import { RoutingBackend } from './routing';
-import { Tracker, type TrackerOptions } from './tracker';
-import type { Backend, Processor } from './types';
+import { LoggerBackend, type LoggerBackendOptions } from '../backends/logger';
+import { SegmentBackend, type SegmentBackendOptions } from '../segment/segment-backend';
+import { MemoryBackend } from '../backends/memory';
+import { eventBusBackendEngine } from '../bus/from-config';
+import { NatsJetStreamTransport, type NatsJetStreamTransportOptions } from '../bus/nats-transport';
+import { RedisStreamTransport, type RedisStreamTransportOptions } from '../bus/redis-transport';
+import { isPlainObject } from '../encoding/objects';
+import { GoogleAnalyticsProcessor } from '../processors/google-analytics';
+import { LegacyFieldMappingProcessor } from '../processors/legacy-field-mapping';
+import { NameWhitelistProcessor } from '../processors/name-whitelist';
+import { PasswordCensorProcessor, type PasswordCensorOptions } from '../processors/censor-passwords';
+import { RedactProcessor, type RedactProcessorOptions } from '../processors/redact';
+import { PrefixedEventProcessor, type PrefixedEventProcessorOptions } from '../processors/prefixed-event';
+import { RegexFilterProcessor } from '../processors/regex-filter';
+import { RoutingBackend } from '../core/routing';
+import { Tracker, type TrackerOptions } from '../core/tracker';
+import type { Backend, Processor } from '../core/types';
 
 /**
  * One configured component, as data: an engine name and its options (Open edX's

@@ -1,12 +1,12 @@
 import { Analytics, type IdentifyParams, type TrackParams } from '@segment/analytics-node';
-import { logFailure, toError } from '../errors';
-import { isPlainObject } from '../objects';
-import { SegmentClientGate } from '../segment/client-gate';
-import { buildSegmentContext } from '../segment/context';
-import { validateSegmentOptions, type SegmentBackendOptions } from '../segment/options';
-import type { Backend, ErrorReporter, TrackedEvent } from '../types';
+import { logFailure, toError } from '../core/errors';
+import { isPlainObject } from '../encoding/objects';
+import { SegmentClientGate } from './client-gate';
+import { buildSegmentContext } from './context';
+import { validateSegmentOptions, type SegmentBackendOptions } from './options';
+import type { Backend, ErrorReporter, TrackedEvent } from '../core/types';
 
-export type { SegmentBackendOptions, SegmentClientOptions } from '../segment/options';
+export type { SegmentBackendOptions, SegmentClientOptions } from './options';
 
 const given = (value: unknown): boolean => value !== null && value !== undefined;
 

@@ -1,8 +1,8 @@
 import { asyncContextLocator, type ContextLocator } from './context';
 import { logFailure, toError } from './errors';
-import { isPythonFalsy } from './python-truth';
+import { isPythonFalsy } from '../encoding/python-truth';
 import { RoutingBackend, type RoutingBackendOptions } from './routing';
-import { now } from './timestamp';
+import { now } from '../encoding/timestamp';
 import type { Backend, Context, ErrorReporter, FailureInfo, Processor, ProcessorFunction, TrackedEvent } from './types';
 
 /** The name given to an event emitted without one (Open edX's `UNKNOWN_EVENT_TYPE`). */

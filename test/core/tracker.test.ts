@@ -1,5 +1,5 @@
-import { MemoryBackend, Tracker, type FailureInfo, type TrackedEvent } from '../src';
-import { emit, findTracker, getTracker, registerTracker, tracker as trackerApi, unregisterTracker } from '../src/registry';
+import { MemoryBackend, Tracker, type FailureInfo, type TrackedEvent } from '../../src';
+import { emit, findTracker, getTracker, registerTracker, tracker as trackerApi, unregisterTracker } from '../../src/core/registry';
 
 const FROZEN = new Date(Date.UTC(2013, 9, 3, 8, 24, 55));
 

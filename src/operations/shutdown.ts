@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { toError } from './errors';
-import type { Tracker } from './tracker';
+import { toError } from '../core/errors';
+import type { Tracker } from '../core/tracker';
 
 /** An HTTP or HTTPS server (what `app.listen()` of Express and Koa returns). */
 export type ShutdownServer = HttpServer | HttpsServer;

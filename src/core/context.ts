@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { assignOwn } from './objects';
+import { assignOwn } from '../encoding/objects';
 import type { Context } from './types';
 
 /**

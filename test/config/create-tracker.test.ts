@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import {
   createTracker, edxDefaults, engineNames, LegacyFieldMappingProcessor, LoggerBackend, MemoryBackend, registerEngine,
   RoutingBackend, type TrackedEvent,
-} from '../src';
+} from '../../src';
 
 describe('createTracker', () => {
   it('builds nested routers, processors and backends from data, Python keys and paths included', () => {
