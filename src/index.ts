@@ -5,13 +5,16 @@
 export { Tracker, UNKNOWN_EVENT_TYPE } from './core/tracker';
 export type { TrackerOptions, TrackerStats } from './core/tracker';
 export { tracker, emit, getTracker, registerTracker, unregisterTracker, findTracker, DEFAULT_TRACKER_NAME } from './core/registry';
+export type { DefaultTrackerApi } from './core/registry';
 export { ContextFrame, asyncContextLocator, openContextFrame, openRequestFrame } from './core/context';
 export type { ContextLocator } from './core/context';
 export { RoutingBackend } from './core/routing';
 export type { RoutingBackendOptions } from './core/routing';
 export { EventEmissionExit, describeFailure, logFailure } from './core/errors';
-export { createTracker, registerEngine, engineNames } from './config/create-tracker';
-export type { EngineSpec, TrackerConfig, EngineFactory } from './config/create-tracker';
+export { createTracker } from './config/create-tracker';
+export { registerEngine, engineNames } from './config/engine-registry';
+export type { EngineFactory, EngineRegistration } from './config/engine-registry';
+export type { EngineSpec, TrackerConfig } from './config/create-tracker';
 export { edxDefaults } from './config/edx-defaults';
 export type { EdxDefaultsOptions } from './config/edx-defaults';
 export { LegacyFieldMappingProcessor, CONTEXT_FIELDS_TO_INCLUDE } from './processors/legacy-field-mapping';

@@ -2,43 +2,43 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import winston from 'winston';
 import TransportStream from 'winston-transport';
 import { logFailure, toError } from '../core/errors';
+import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import { encodeJson, type JsonStyle } from '../encoding/json';
 import { ThrottledReporter } from '../core/throttled-reporter';
 import type { Backend, ErrorReporter, TrackedEvent } from '../core/types';
 import { TrackingLogTransport } from './tracking-log-transport';
 
-/** Options of {@link LoggerBackend}. Give at most one of `logger`, `transports` and `filename`. */
-export interface LoggerBackendOptions {
+const loggerBackendOptions = defineOptions('LoggerBackend', {
   /**
    * Your own winston logger. Each event is logged as one message holding the JSON
    * line; give it a format that writes the message alone (for example
    * `winston.format.printf((info) => String(info.message))`). It is flushed but not
    * closed by `close()`: it is yours. Default: a logger this backend creates.
    */
-  logger?: winston.Logger;
+  logger: option.instance<winston.Logger>('a winston logger', (value) => hasMethods(value, 'log', 'on', 'end')),
   /**
    * Transports for the logger this backend creates (rotation, syslog, ...). Each
    * receives the raw line, nothing added. Default: one {@link TrackingLogTransport}
    * writing `filename`.
    */
-  transports?: TransportStream[];
+  transports: option.arrayOf(option.instance<TransportStream>('a winston transport', (value) => hasMethods(value, 'log', 'on'))),
   /** The file of the default transport. Default: `'./tracking.log'`. */
-  filename?: string;
+  filename: option.string({ nonEmpty: true }),
   /**
    * The most lines the default transport lets wait for the disk; more are dropped,
    * counted and reported. Default: 100000 (about 75 MB of typical lines).
    */
-  maxQueuedLines?: number;
+  maxQueuedLines: option.number({ min: 1, integer: true }),
   /** The level events are logged at. Default: `'info'`. */
-  level?: string;
+  level: option.string({ nonEmpty: true }),
   /**
    * The longest line, in characters, that is written. A longer event is not written
    * (as Open edX) and, unlike Open edX, the drop is reported through `onError` and
    * counted in `dropped`. `null` for no limit. Default: 50000 (Open edX's `TRACK_MAX_EVENT`).
    */
-  maxEventSize?: number | null;
+  maxEventSize: option.nullable(option.number({ min: 1, integer: true })),
   /** How lines are encoded; see {@link JsonStyle}. Default: `'compact'`. */
-  jsonStyle?: JsonStyle;
+  jsonStyle: option.oneOf(['compact', 'python'] as const),
   /**
    * The shortest time, in ms, between two reports of the errors of your own
    * transports (`transports`, `logger`): the first goes out at once, the next ones
@@ -46,7 +46,14 @@ export interface LoggerBackendOptions {
    * default transport reports a run of failed writes twice: when it starts and when
    * it ends.) Default: 5000.
    */
-  reportInterval?: number;
+  reportInterval: option.number({ min: 0 }),
+});
+
+/** Options of {@link LoggerBackend}. Give at most one of `logger`, `transports` and `filename`. */
+export type LoggerBackendOptions = OptionsOf<typeof loggerBackendOptions.fields>;
+
+function hasMethods(value: unknown, ...names: string[]): boolean {
+  return typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 }
 
 /** Writes each event as one JSON line through winston: Open edX's `tracking.log`. */
@@ -68,21 +75,17 @@ export class LoggerBackend implements Backend {
   /** The default transports, kept: winston forgets its transports once ended. */
   private readonly ownTransports: TrackingLogTransport[];
 
-  constructor(options: LoggerBackendOptions = {}) {
-    const given = ['logger', 'transports', 'filename'].filter((key) => options[key as keyof LoggerBackendOptions] !== undefined);
-    if (given.length > 1) {
-      throw new TypeError(`LoggerBackend: give only one of logger, transports and filename (got ${given.join(' and ')})`);
+  /** The options of a LoggerBackend; `createTracker` and `edxDefaults` check configuration data with it. */
+  static readonly options = loggerBackendOptions;
+
+  constructor(given: LoggerBackendOptions = {}) {
+    const options = loggerBackendOptions.check(given);
+    const destinations = (['logger', 'transports', 'filename'] as const).filter((key) => options[key] !== undefined);
+    if (destinations.length > 1) {
+      throw new OptionsError('LoggerBackend', `give only one of logger, transports and filename (got ${destinations.join(' and ')})`);
     }
-    const maxEventSize = options.maxEventSize === undefined ? 50000 : options.maxEventSize;
-    if (maxEventSize !== null && !(Number.isInteger(maxEventSize) && maxEventSize > 0)) {
-      throw new TypeError(`LoggerBackend: maxEventSize must be a positive integer or null, got ${String(maxEventSize)}`);
-    }
-    const jsonStyle = options.jsonStyle ?? 'compact';
-    if (jsonStyle !== 'compact' && jsonStyle !== 'python') {
-      throw new TypeError(`LoggerBackend: jsonStyle must be 'compact' or 'python', got ${JSON.stringify(jsonStyle)}`);
-    }
-    this.maxEventSize = maxEventSize;
-    this.jsonStyle = jsonStyle;
+    this.maxEventSize = options.maxEventSize === undefined ? 50000 : options.maxEventSize;
+    this.jsonStyle = options.jsonStyle ?? 'compact';
     this.level = options.level ?? 'info';
     this.ownsLogger = options.logger === undefined;
     const defaultTransport =

@@ -1,54 +1,68 @@
 import { randomUUID } from 'node:crypto';
 import { logFailure, toError } from '../core/errors';
+import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import { ThrottledReporter } from '../core/throttled-reporter';
 import type { Backend, ErrorReporter, TrackedEvent } from '../core/types';
-import { integerOption } from './backoff';
 import { BatchPublisher } from './batch-publisher';
 import { encodeEnvelope } from './envelope';
 import type { BusTransport } from './transport';
 
-/** Options of {@link EventBusBackend}. */
-export interface EventBusBackendOptions {
-  /** The broker: a {@link RedisStreamTransport}, a {@link NatsJetStreamTransport}, or your own. Required. */
-  transport: BusTransport;
+const int = (min: number) => option.number({ min, integer: true });
+
+/** The options of an {@link EventBusBackend} other than its transport (shared with the engine's data form). */
+export const eventBusBackendFields = {
   /** The bus stream events are published to. Required. */
-  stream: string;
+  stream: option.string({ nonEmpty: true }),
   /** The most events published in one batch; a full batch goes out at once. Default: 100. */
-  batchSize?: number;
+  batchSize: int(1),
   /** The longest time, in ms, an event waits for its batch to fill before it is sent anyway. Default: 50. */
-  batchDelay?: number;
+  batchDelay: int(0),
   /**
    * The most events held in memory waiting for the broker (in flight included). Past
    * it, new events are dropped, counted in `dropped` and reported (throttled). Default: 10000.
    */
-  maxBuffer?: number;
+  maxBuffer: int(1),
   /**
    * The most batches waiting for the broker's acknowledgement at once. More keeps a
    * fast producer's buffer short; 1 keeps the stream's order even across failures. Default: 4.
    */
-  maxInFlight?: number;
+  maxInFlight: int(1),
   /** The first wait, in ms, before a failed batch is published again; it doubles per failure. Default: 100. */
-  retryDelay?: number;
+  retryDelay: int(1),
   /** The longest wait, in ms, between two attempts to publish a failed batch. Default: 5000. */
-  maxRetryDelay?: number;
+  maxRetryDelay: int(1),
   /**
    * How long, in ms, `close()` keeps trying to publish what it holds; what is left then
    * is reported as lost (counted in `lost`). Default: 10000.
    */
-  closeTimeout?: number;
+  closeTimeout: int(0),
   /** The shortest time, in ms, between two reports of the same kind (drops, publish failures). Default: 5000. */
-  reportInterval?: number;
+  reportInterval: int(0),
   /**
    * The bus id of an event: give one to make ids deterministic (an event published
    * again with the same id is one event to consumers). A falsy result falls back to
    * the default. Default: a random UUID (`crypto.randomUUID()`).
    */
-  eventId?: (event: TrackedEvent) => string | null | undefined;
+  eventId: option.function<(event: TrackedEvent) => string | null | undefined>(),
   /** Whether `close()` also closes the transport. Default: true. */
-  closeTransport?: boolean;
+  closeTransport: option.boolean(),
   /** Receives failures until a tracker binds its own `onError`. Default: one line on stderr per report. */
-  onError?: ErrorReporter;
+  onError: option.function<ErrorReporter>(),
+} as const;
+
+/** Whether `value` can serve as a bus transport. */
+export function isBusTransport(value: unknown): value is BusTransport {
+  return typeof (value as Partial<BusTransport> | null)?.publish === 'function';
 }
+
+const eventBusBackendOptions = defineOptions('EventBusBackend', {
+  /** The broker: a {@link RedisStreamTransport}, a {@link NatsJetStreamTransport}, or your own. Required. */
+  transport: option.instance<BusTransport>('a bus transport (for example new RedisStreamTransport({ url }))', isBusTransport),
+  ...eventBusBackendFields,
+});
+
+/** Options of {@link EventBusBackend}: `transport` and `stream` are required. */
+export type EventBusBackendOptions = OptionsOf<typeof eventBusBackendOptions.fields> & { transport: BusTransport; stream: string };
 
 const COMPONENT = 'bus';
 
@@ -84,34 +98,28 @@ export class EventBusBackend implements Backend {
   private report: ErrorReporter;
   private closing?: Promise<void>;
 
-  constructor(options: EventBusBackendOptions) {
-    const owner = 'EventBusBackend';
-    if (!options || typeof options.transport?.publish !== 'function') {
-      throw new TypeError(`${owner}: transport is required (for example new RedisStreamTransport({ url }))`);
-    }
-    if (typeof options.stream !== 'string' || options.stream === '') {
-      throw new TypeError(`${owner}: stream is required: the name of the bus stream, such as 'edx:events'`);
-    }
-    if (options.eventId !== undefined && typeof options.eventId !== 'function') {
-      throw new TypeError(`${owner}: eventId must be a function (event) => string`);
-    }
-    this.transport = options.transport;
-    this.stream = options.stream;
+  /** The options of an EventBusBackend. */
+  static readonly options = eventBusBackendOptions;
+
+  constructor(given: EventBusBackendOptions) {
+    const options = eventBusBackendOptions.check(given);
+    const required = (name: string, what: string): never => {
+      throw new OptionsError('EventBusBackend', `option '${name}' is required: ${what}`);
+    };
+    this.transport = options.transport ?? required('transport', 'the broker, for example new RedisStreamTransport({ url })');
+    this.stream = options.stream ?? required('stream', "the name of the bus stream, such as 'edx:events'");
     this.eventId = options.eventId;
     this.closeTransport = options.closeTransport ?? true;
-    this.closeTimeout = integerOption(owner, 'closeTimeout', options.closeTimeout, 10000);
+    this.closeTimeout = options.closeTimeout ?? 10000;
     this.report = options.onError ?? logFailure;
-    this.reporter = new ThrottledReporter(() => this.report, integerOption(owner, 'reportInterval', options.reportInterval, 5000));
+    this.reporter = new ThrottledReporter(() => this.report, options.reportInterval ?? 5000);
     const settings = {
       stream: this.stream,
-      batchSize: integerOption(owner, 'batchSize', options.batchSize, 100, 1),
-      batchDelay: integerOption(owner, 'batchDelay', options.batchDelay, 50),
-      maxBuffer: integerOption(owner, 'maxBuffer', options.maxBuffer, 10000, 1),
-      maxInFlight: integerOption(owner, 'maxInFlight', options.maxInFlight, 4, 1),
-      retry: {
-        initial: integerOption(owner, 'retryDelay', options.retryDelay, 100, 1),
-        max: integerOption(owner, 'maxRetryDelay', options.maxRetryDelay, 5000, 1),
-      },
+      batchSize: options.batchSize ?? 100,
+      batchDelay: options.batchDelay ?? 50,
+      maxBuffer: options.maxBuffer ?? 10000,
+      maxInFlight: options.maxInFlight ?? 4,
+      retry: { initial: options.retryDelay ?? 100, max: options.maxRetryDelay ?? 5000 },
     };
     this.publisher = new BatchPublisher(this.transport, settings, {
       onPublishFailure: (error, size, delay) =>

@@ -1,20 +1,30 @@
 import { isPlainObject } from '../encoding/objects';
-import { EventBusBackend, type EventBusBackendOptions } from './event-bus-backend';
+import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
+import { EventBusBackend, eventBusBackendFields, isBusTransport, type EventBusBackendOptions } from './event-bus-backend';
 import { NatsJetStreamTransport, type NatsJetStreamTransportOptions } from './nats-transport';
 import { RedisStreamTransport, type RedisStreamTransportOptions } from './redis-transport';
 import type { BusTransport } from './transport';
+
+const transportSpecFields = {
+  /** Options of a {@link RedisStreamTransport}, or its URL. Default: none. */
+  redis: option.anyOf(
+    option.string({ nonEmpty: true }),
+    option.instance<RedisStreamTransportOptions>('an object of RedisStreamTransport options', isPlainObject),
+  ),
+  /** Options of a {@link NatsJetStreamTransport}, or its server URL(s). Default: none. */
+  nats: option.anyOf(
+    option.string({ nonEmpty: true }),
+    option.arrayOf(option.string({ nonEmpty: true })),
+    option.instance<NatsJetStreamTransportOptions>('an object of NatsJetStreamTransport options', isPlainObject),
+  ),
+} as const;
 
 /**
  * A transport as plain data: `{ redis: { url } }` (or `{ redis: 'redis://...' }`) for
  * {@link RedisStreamTransport}, `{ nats: { servers } }` (or `{ nats: 'nats://...' }`) for
  * {@link NatsJetStreamTransport}. Exactly one of the two.
  */
-export interface BusTransportSpec {
-  /** Options of a {@link RedisStreamTransport}, or its URL. Default: none. */
-  redis?: RedisStreamTransportOptions | string;
-  /** Options of a {@link NatsJetStreamTransport}, or its server URL(s). Default: none. */
-  nats?: NatsJetStreamTransportOptions | string | string[];
-}
+export type BusTransportSpec = OptionsOf<typeof transportSpecFields>;
 
 /** Builds the transport a {@link BusTransportSpec} describes. Throws a TypeError naming the fix. */
 export function createBusTransport(spec: BusTransportSpec, owner = 'bus transport'): BusTransport {
@@ -30,8 +40,24 @@ export function createBusTransport(spec: BusTransportSpec, owner = 'bus transpor
   return new NatsJetStreamTransport(typeof nats === 'string' || Array.isArray(nats) ? { servers: nats } : nats);
 }
 
+
+/**
+ * The options of the `EventBusBackend` engine (and of `edxDefaults({ bus })`): the
+ * backend's options, with the broker given as data — `redis` or `nats` — or as a
+ * `transport` object.
+ */
+export const eventBusEngineOptions = defineOptions('EventBusBackend', {
+  ...transportSpecFields,
+  /** A transport object, or a transport as data (`{ redis: ... }`). Default: built from `redis` or `nats`. */
+  transport: option.anyOf(
+    option.instance<BusTransport>('a bus transport', isBusTransport),
+    option.object(transportSpecFields),
+  ),
+  ...eventBusBackendFields,
+});
+
 /** Options of the `EventBusBackend` engine: the backend's options, with the transport given as data or as an object. */
-export type EventBusEngineOptions = Omit<EventBusBackendOptions, 'transport'> & BusTransportSpec & { transport?: BusTransport };
+export type EventBusEngineOptions = OptionsOf<typeof eventBusEngineOptions.fields>;
 
 /**
  * The `EventBusBackend` engine of `createTracker` / `registerEngine`: builds the
@@ -41,9 +67,9 @@ export type EventBusEngineOptions = Omit<EventBusBackendOptions, 'transport'> & 
  * @example createTracker({ backends: { bus: { engine: 'EventBusBackend', options: { redis: { url }, stream: 'edx:events' } } } })
  */
 export function eventBusBackendEngine(options: Record<string, unknown>): EventBusBackend {
-  const { redis, nats, transport, ...rest } = options as unknown as EventBusEngineOptions;
+  const { redis, nats, transport, ...rest } = eventBusEngineOptions.check(options);
   if (transport !== undefined && (redis !== undefined || nats !== undefined)) {
-    throw new TypeError('EventBusBackend: give transport, or redis / nats as data, not both');
+    throw new OptionsError('EventBusBackend', 'give transport, or redis / nats as data, not both');
   }
   let built: BusTransport;
   if (transport === undefined) built = createBusTransport({ redis, nats }, 'EventBusBackend');

@@ -1,20 +1,9 @@
-import { LoggerBackend, type LoggerBackendOptions } from '../backends/logger';
-import { SegmentBackend, type SegmentBackendOptions } from '../segment/segment-backend';
-import { MemoryBackend } from '../backends/memory';
-import { eventBusBackendEngine } from '../bus/from-config';
-import { NatsJetStreamTransport, type NatsJetStreamTransportOptions } from '../bus/nats-transport';
-import { RedisStreamTransport, type RedisStreamTransportOptions } from '../bus/redis-transport';
 import { isPlainObject } from '../encoding/objects';
-import { GoogleAnalyticsProcessor } from '../processors/google-analytics';
-import { LegacyFieldMappingProcessor } from '../processors/legacy-field-mapping';
-import { NameWhitelistProcessor } from '../processors/name-whitelist';
-import { PasswordCensorProcessor, type PasswordCensorOptions } from '../processors/censor-passwords';
-import { RedactProcessor, type RedactProcessorOptions } from '../processors/redact';
-import { PrefixedEventProcessor, type PrefixedEventProcessorOptions } from '../processors/prefixed-event';
-import { RegexFilterProcessor } from '../processors/regex-filter';
-import { RoutingBackend } from '../core/routing';
+import { nearestName, OptionsError } from '../core/options';
 import { Tracker, type TrackerOptions } from '../core/tracker';
 import type { Backend, Processor } from '../core/types';
+import { engineNames, findEngine } from './engine-registry';
+import './engines';
 
 /**
  * One configured component, as data: an engine name and its options (Open edX's
@@ -35,98 +24,57 @@ export interface TrackerConfig extends Omit<TrackerOptions, 'backends' | 'proces
   processors?: (EngineSpec | Processor)[];
 }
 
-/** Builds a component from its (already built) options. */
-export type EngineFactory = (options: Record<string, unknown>) => unknown;
-
-const engines = new Map<string, EngineFactory>();
+const COMPONENT = 'createTracker';
+const SPEC_KEYS = ['engine', 'options', 'ENGINE', 'OPTIONS'];
+const trackerConfig = Tracker.options.extend(COMPONENT, {});
 
 /**
- * Makes `factory` available as the engine `name` (and under each alias, such as
- * the Python dotted path it stands for). Replaces an engine of the same name.
+ * Builds a {@link Tracker} from configuration data (see {@link TrackerConfig}). Every
+ * name is checked: an unknown option or engine is refused with the nearest valid
+ * one, a wrong value with the type expected, each naming where in the data it is.
  */
-export function registerEngine(name: string, factory: EngineFactory, aliases: string[] = []): void {
-  for (const key of [name, ...aliases]) engines.set(key, factory);
-}
-
-/** The names of every registered engine. */
-export function engineNames(): string[] {
-  return [...engines.keys()].sort();
-}
-
-registerEngine('RoutingBackend', (o) => new RoutingBackend(o), ['eventtracking.backends.routing.RoutingBackend']);
-registerEngine('LoggerBackend', (o) => new LoggerBackend(o as LoggerBackendOptions), [
-  'eventtracking.backends.logger.LoggerBackend',
-]);
-registerEngine('MemoryBackend', () => new MemoryBackend());
-registerEngine('LegacyFieldMappingProcessor', () => new LegacyFieldMappingProcessor(), [
-  'track.shim.LegacyFieldMappingProcessor',
-  'common.djangoapps.track.shim.LegacyFieldMappingProcessor',
-]);
-registerEngine('PrefixedEventProcessor', (o) => new PrefixedEventProcessor(o as PrefixedEventProcessorOptions), [
-  'track.shim.PrefixedEventProcessor',
-  'common.djangoapps.track.shim.PrefixedEventProcessor',
-]);
-registerEngine('NameWhitelistProcessor', (o) => new NameWhitelistProcessor(o), [
-  'eventtracking.processors.whitelist.NameWhitelistProcessor',
-]);
-registerEngine('RegexFilterProcessor', (o) => new RegexFilterProcessor(o as never), [
-  'eventtracking.processors.regex_filter.RegexFilter',
-]);
-
-registerEngine('SegmentBackend', (o) => new SegmentBackend(o as SegmentBackendOptions), [
-  'eventtracking.backends.segment.SegmentBackend',
-]);
-registerEngine('GoogleAnalyticsProcessor', () => new GoogleAnalyticsProcessor(), [
-  'track.shim.GoogleAnalyticsProcessor',
-  'common.djangoapps.track.shim.GoogleAnalyticsProcessor',
-]);
-
-registerEngine('RedactProcessor', (o) => new RedactProcessor(o as unknown as RedactProcessorOptions));
-registerEngine('PasswordCensorProcessor', (o) => new PasswordCensorProcessor(o as PasswordCensorOptions));
-
-// The event bus. The transport is data ({ redis: { url } } or { nats: { servers } }), or a
-// transport engine: { transport: { engine: 'RedisStreamTransport', options: { url } } }.
-// The clients (redis, nats) are loaded only when such an engine is built.
-registerEngine('EventBusBackend', eventBusBackendEngine);
-registerEngine('RedisStreamTransport', (o) => new RedisStreamTransport(o as RedisStreamTransportOptions));
-registerEngine('NatsJetStreamTransport', (o) => new NatsJetStreamTransport(o as NatsJetStreamTransportOptions));
-
-/** Builds a {@link Tracker} from configuration data (see {@link TrackerConfig}). */
 export function createTracker(config: TrackerConfig = {}): Tracker {
-  const { backends = {}, processors = [], ...options } = config;
-  return new Tracker({
-    ...options,
-    backends: Object.fromEntries(
-      Object.entries(backends).map(([name, spec]) => [name, build(spec, `backends.${name}`) as Backend]),
-    ),
-    processors: processors.map((spec, i) => build(spec, `processors[${i}]`) as Processor),
-  });
+  if (!isPlainObject(config)) throw new OptionsError(COMPONENT, 'the configuration must be an object such as { backends: {...}, processors: [...] }');
+  const { backends = {}, processors = [], ...options } = trackerConfig.renameData(config);
+  const built = { ...options, backends: build(backends, 'backends'), processors: build(processors, 'processors') };
+  return new Tracker(trackerConfig.checkData(built) as TrackerOptions);
 }
 
 /** Builds `value` if it is an engine spec; builds what it holds if it is an array or plain object. */
 function build(value: unknown, path: string): unknown {
   if (Array.isArray(value)) return value.map((item, i) => build(item, `${path}[${i}]`));
   if (!isPlainObject(value)) return value;
-  const engine = value.engine ?? value.ENGINE;
-  if (engine === undefined) {
+  const engineName = value.engine ?? value.ENGINE;
+  if (engineName === undefined) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, build(item, `${path}.${key}`)]));
   }
-  const factory = typeof engine === 'string' ? engines.get(engine) : undefined;
-  if (!factory) {
-    throw new Error(`${path}: unknown engine ${JSON.stringify(engine)}; known engines: ${engineNames().join(', ')}`);
+  const where = (detail: string) => new OptionsError(COMPONENT, `${path}: ${detail}`);
+  const engine = typeof engineName === 'string' ? findEngine(engineName) : undefined;
+  if (!engine) throw where(`unknown engine ${JSON.stringify(engineName)}; ${suggestion(String(engineName), engineNames(), 'known engines')}`);
+  for (const key of Object.keys(value)) {
+    if (!SPEC_KEYS.includes(key)) throw where(`unknown key '${key}' in the engine spec; ${suggestion(key, ['engine', 'options'], 'an engine spec has')}`);
   }
-  const rawOptions = value.options ?? value.OPTIONS ?? {};
-  if (!isPlainObject(rawOptions)) throw new TypeError(`${path}: options must be an object`);
-  const options = Object.fromEntries(
-    Object.entries(rawOptions).map(([key, item]) => [camelCase(key), build(item, `${path}.options.${key}`)]),
-  );
+  const given = value.options ?? value.OPTIONS ?? {};
+  if (!isPlainObject(given)) throw where(`options must be an object, got ${JSON.stringify(given)}`);
+  const at = `${path} (${String(engineName)})`;
   try {
-    return factory(options);
+    const named = engine.options ? engine.options.renameData(given) : camelCaseKeys(given);
+    const options = Object.fromEntries(Object.entries(named).map(([key, item]) => [key, build(item, `${path}.options.${key}`)]));
+    return engine.factory(options);
   } catch (error) {
-    throw new Error(`${path} (${engine}): ${(error as Error).message}`);
+    if (error instanceof OptionsError && error.component === COMPONENT) throw error;
+    throw new OptionsError(COMPONENT, `${at}: ${error instanceof OptionsError ? error.detail : (error as Error).message}`);
   }
 }
 
-function camelCase(key: string): string {
-  return key.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+function suggestion(name: string, names: string[], listLabel: string): string {
+  const nearest = nearestName(name, names);
+  return nearest ? `did you mean '${nearest}'?` : `${listLabel}: ${names.join(', ')}`;
+}
+
+/** Without a schema, every snake_case option name is taken for its camelCase form. */
+function camelCaseKeys(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(options).map(([key, item]) => [key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase()), item]),
+  );
 }

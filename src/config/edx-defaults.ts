@@ -1,39 +1,29 @@
-import type { LoggerBackendOptions } from '../backends/logger';
-import type { SegmentBackendOptions } from '../segment/segment-backend';
-import type { EventBusBackendOptions } from '../bus/event-bus-backend';
-import type { BusTransportSpec } from '../bus/from-config';
+import { LoggerBackend } from '../backends/logger';
+import { eventBusEngineOptions } from '../bus/from-config';
+import { defineOptions, option, type OptionsOf } from '../core/options';
+import { SegmentBackend } from '../segment/segment-backend';
 import type { EngineSpec, TrackerConfig } from './create-tracker';
 
-/** The `segment` option of {@link edxDefaults}: the {@link SegmentBackend}'s options and the whitelist. */
-export interface EdxSegmentOptions extends SegmentBackendOptions {
+const edxDefaultsOptions = defineOptions('edxDefaults', {
   /**
-   * The event names forwarded to Segment, matched exactly (the LMS's
-   * `EVENT_TRACKING_SEGMENTIO_EMIT_WHITELIST`). Default: none, so nothing is forwarded.
-   */
-  whitelist?: string[];
-}
-
-/**
- * The `bus` option of {@link edxDefaults}: where the raw events go — `redis: { url }` or
- * `nats: { servers }` (see {@link BusTransportSpec}) — the `stream`, and any other
- * {@link EventBusBackendOptions} (`batchSize`, `maxBuffer`...).
- */
-export type EdxBusOptions = Omit<EventBusBackendOptions, 'transport'> & BusTransportSpec;
-
-/** Options of {@link edxDefaults}. */
-export interface EdxDefaultsOptions {
-  /**
-   * The `tracking_logs` branch's logger: a file name, or {@link LoggerBackendOptions}.
+   * The `tracking_logs` branch's logger: a file name, or `LoggerBackend` options.
    * Default: `./tracking.log`, compact JSON, lines over 50000 characters dropped.
    */
-  trackingLog?: string | LoggerBackendOptions;
+  trackingLog: option.anyOf(option.string({ nonEmpty: true }), option.object(LoggerBackend.options.fields)),
   /**
    * Adds the LMS `segmentio` branch: `NameWhitelistProcessor` (`whitelist`), then
    * `GoogleAnalyticsProcessor`, then a `SegmentBackend` with the other options.
    * Without a `writeKey` (or `analytics`) the branch is left out, as an LMS with
    * `LMS_SEGMENT_KEY` unset sends nothing. Default: none (no Segment branch).
    */
-  segment?: EdxSegmentOptions;
+  segment: option.object({
+    ...SegmentBackend.options.fields,
+    /**
+     * The event names forwarded to Segment, matched exactly (the LMS's
+     * `EVENT_TRACKING_SEGMENTIO_EMIT_WHITELIST`). Default: none, so nothing is forwarded.
+     */
+    whitelist: option.arrayOf(option.string()),
+  }),
   /**
    * Puts `PasswordCensorProcessor` first on each branch, so that the value of a
    * password key (`password`, `new_password1`, ... and bracketed names such as
@@ -41,16 +31,25 @@ export interface EdxDefaultsOptions {
    * `/event`, a mobile event, a server event — reaches no backend. Open edX
    * censors page events only. Default: true.
    */
-  censorPasswords?: boolean;
+  censorPasswords: option.boolean(),
   /**
    * Adds a `bus` branch: an `EventBusBackend` publishing every event raw — only
    * `PasswordCensorProcessor` runs first (unless `censorPasswords: false`); the
    * consumers run the legacy shim themselves, as `eventtracking consume` does — to a
    * Redis stream or a JetStream stream, for a central tracking.log and other consumers
-   * past this machine. The local `tracking_logs` branch stays. Default: none (no bus branch).
+   * past this machine: `redis: { url }` or `nats: { servers }`, the `stream`, and any
+   * other `EventBusBackend` option (`batchSize`, `maxBuffer`...). The local
+   * `tracking_logs` branch stays. Default: none (no bus branch).
    */
-  bus?: EdxBusOptions;
-}
+  bus: option.object(eventBusEngineOptions.fields),
+});
+
+/** Options of {@link edxDefaults}. As configuration data, snake_case names are accepted too. */
+export type EdxDefaultsOptions = OptionsOf<typeof edxDefaultsOptions.fields>;
+/** The `segment` option of {@link edxDefaults}: the `SegmentBackend`'s options and the whitelist. */
+export type EdxSegmentOptions = NonNullable<EdxDefaultsOptions['segment']>;
+/** The `bus` option of {@link edxDefaults}: the broker as data, the `stream`, and the `EventBusBackend`'s options. */
+export type EdxBusOptions = NonNullable<EdxDefaultsOptions['bus']>;
 
 /**
  * The LMS production configuration (`EVENT_TRACKING_BACKENDS`) as data for
@@ -58,10 +57,13 @@ export interface EdxDefaultsOptions {
  * `PrefixedEventProcessor`, and writes `tracking.log` through a `LoggerBackend`;
  * with `segment` options, the `segmentio` branch forwards whitelisted events to Segment;
  * with `bus` options, the `bus` branch publishes the raw events to an event bus.
+ * Every option is checked now, snake_case names included (`{ segment: { write_key } }`):
+ * a misspelled one is refused with the nearest valid name.
  *
  * @example registerTracker(createTracker(edxDefaults({ trackingLog: '/var/log/tracking.log' })))
  */
-export function edxDefaults(options: EdxDefaultsOptions = {}): TrackerConfig {
+export function edxDefaults(given: EdxDefaultsOptions = {}): TrackerConfig {
+  const options = edxDefaultsOptions.checkData(given);
   const trackingLog = typeof options.trackingLog === 'string' ? { filename: options.trackingLog } : options.trackingLog;
   // On each branch rather than at the root: the branches copy events anyway, a root processor would cost one more copy.
   const censor: EngineSpec[] = options.censorPasswords === false ? [] : [{ engine: 'PasswordCensorProcessor' }];

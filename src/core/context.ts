@@ -75,6 +75,12 @@ export interface ContextLocator {
   run<T>(frame: ContextFrame, fn: () => T): T;
 }
 
+/** Whether `value` has the methods of a {@link ContextLocator}. */
+export function isContextLocator(value: unknown): value is ContextLocator {
+  const locator = value as Partial<Record<keyof ContextLocator, unknown>> | null;
+  return typeof locator?.current === 'function' && typeof locator.root === 'function' && typeof locator.run === 'function';
+}
+
 const storage = new AsyncLocalStorage<ContextFrame>();
 const rootFrame = new ContextFrame(undefined, undefined, true);
 

@@ -1,5 +1,6 @@
 import { logFailure, toError } from './errors';
 import type { Tracker } from './tracker';
+import type { Context } from './types';
 
 /** The name the default tracker is registered under. */
 export const DEFAULT_TRACKER_NAME = 'default';
@@ -62,5 +63,51 @@ export function withDefaultTracker(caller: string, eventName: string | undefined
   }
 }
 
-/** The module-level API of Open edX's `eventtracking.tracker`, as one object. */
-export const tracker = { emit, getTracker, registerTracker } as const;
+/**
+ * The module-level API of Open edX's `eventtracking.tracker` as one object, and the
+ * default tracker's context methods, so that `tracker.context(...)` works on the
+ * imported `tracker` as it does in Python. Except `emit` (which never throws), each
+ * method throws, naming the fix, when no default tracker is registered.
+ */
+export interface DefaultTrackerApi {
+  /** Emits through the default tracker; see {@link Tracker.emit}. Never throws. */
+  emit(name?: string | null, data?: unknown): void;
+  /** The tracker registered under `name` (default `'default'`). */
+  getTracker(name?: string): Tracker;
+  /** Registers `tracker` under `name` (default `'default'`). */
+  registerTracker(tracker: Tracker, name?: string): void;
+  /** Runs `fn` with the context layer `name` entered; see {@link Tracker.context}. */
+  context<T>(name: string, context: Context, fn: () => T): T;
+  /** Enters the context layer `name` in the caller's frame; see {@link Tracker.enterContext}. */
+  enterContext(name: string, context: Context): void;
+  /** Exits the context layer `name`; see {@link Tracker.exitContext}. */
+  exitContext(name: string): void;
+  /** The merged context of the caller's frame; see {@link Tracker.resolveContext}. */
+  resolveContext(): Context;
+  /** Resolves when every event emitted so far is delivered; see {@link Tracker.flush}. */
+  flush(): Promise<void>;
+  /** Delivers everything accepted, then closes every backend; see {@link Tracker.close}. */
+  close(): Promise<void>;
+}
+
+/** The default tracker's API as one object: see {@link DefaultTrackerApi}. */
+export const tracker: DefaultTrackerApi = Object.freeze({
+  emit,
+  getTracker,
+  registerTracker,
+  context: <T>(name: string, context: Context, fn: () => T): T => getTracker().context(name, context, fn),
+  enterContext: (name: string, context: Context) => getTracker().enterContext(name, context),
+  exitContext: (name: string) => getTracker().exitContext(name),
+  resolveContext: () => getTracker().resolveContext(),
+  flush: () => defaultTrackerAsync((t) => t.flush()),
+  close: () => defaultTrackerAsync((t) => t.close()),
+});
+
+/** `use(getTracker())`, with a missing default tracker as a rejection rather than a throw. */
+function defaultTrackerAsync(use: (tracker: Tracker) => Promise<void>): Promise<void> {
+  try {
+    return use(getTracker());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

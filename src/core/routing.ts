@@ -1,20 +1,37 @@
 import { deepCopy } from '../encoding/copy';
 import { EventEmissionExit, logFailure, toError } from './errors';
+import { defineOptions, option, type OptionsOf } from './options';
 import type { Backend, ErrorReporter, Processor, ProcessorFunction, TrackedEvent } from './types';
 
-/** Options of {@link RoutingBackend}. */
-export interface RoutingBackendOptions {
+/** Whether `value` can be registered as a backend: an object with `send(event)`. */
+export function isBackend(value: unknown): value is Backend {
+  return typeof (value as Partial<Backend> | null)?.send === 'function';
+}
+
+/** Whether `value` can be registered as a processor: a function, or an object with `process(event)`. */
+export function isProcessor(value: unknown): value is Processor {
+  return typeof value === 'function' || typeof (value as Partial<{ process: unknown }> | null)?.process === 'function';
+}
+
+/** The option type of a map of backends by name. */
+export const backendsOption = option.recordOf(option.instance<Backend>('a backend (an object with send(event))', isBackend));
+/** The option type of a list of processors. */
+export const processorsOption = option.arrayOf(
+  option.instance<Processor>('a processor (a function, or an object with process(event))', isProcessor),
+);
+
+const routingBackendOptions = defineOptions('RoutingBackend', {
   /** Backends by name; they are called in sorted-name order. Default: none. */
-  backends?: Record<string, Backend>;
+  backends: backendsOption,
   /** Processors, run in order on this branch's copy of each event. Default: none. */
-  processors?: Processor[];
+  processors: processorsOption,
   /**
    * What a processor that throws (anything but `EventEmissionExit`) does to the event.
    * `false` (Open edX's fail-open): the failure is reported and the next processor
    * runs on the event as the failed one left it. `true`: the event is dropped on
    * this branch, and the drop reported. Default: false.
    */
-  failClosed?: boolean;
+  failClosed: option.boolean(),
   /**
    * How long, in ms, `flush()` and `close()` wait for this branch's backends: for
    * the promises their `send` returned, then for their own `flush()`/`close()`.
@@ -23,11 +40,16 @@ export interface RoutingBackendOptions {
    * cannot hang a shutdown. Default: 12000 (above the Segment backend's own 10000 ms
    * `closeTimeout`, which reports precisely what it could not deliver).
    */
-  closeTimeout?: number;
-}
+  closeTimeout: option.number({ min: 0 }),
+});
+
+/** Options of {@link RoutingBackend}. */
+export type RoutingBackendOptions = OptionsOf<typeof routingBackendOptions.fields>;
 
 interface NamedProcessor {
   label: string;
+  /** The processor as registered. */
+  processor: Processor;
   run: ProcessorFunction;
 }
 
@@ -52,12 +74,13 @@ export class RoutingBackend implements Backend {
    */
   private copiesEvents = false;
 
-  constructor(options: RoutingBackendOptions = {}) {
+  /** The options of a RoutingBackend; `createTracker` checks configuration data with it. */
+  static readonly options = routingBackendOptions;
+
+  constructor(given: RoutingBackendOptions = {}) {
+    const options = routingBackendOptions.check(given);
     this.failClosed = options.failClosed ?? false;
     this.closeTimeout = options.closeTimeout ?? 12000;
-    if (!(Number.isFinite(this.closeTimeout) && this.closeTimeout >= 0)) {
-      throw new TypeError(`RoutingBackend: closeTimeout must be a number of milliseconds (0 or more), got ${String(options.closeTimeout)}`);
-    }
     for (const [name, backend] of Object.entries(options.backends ?? {})) this.registerBackend(name, backend);
     for (const processor of options.processors ?? []) this.registerProcessor(processor);
   }
@@ -67,14 +90,14 @@ export class RoutingBackend implements Backend {
     return this.backendMap;
   }
 
-  /** The processors, in the order they run. */
-  get processors(): readonly ProcessorFunction[] {
-    return this.processorList.map((processor) => processor.run);
+  /** The processors as they were registered (functions or processor objects), in the order they run. */
+  get processors(): readonly Processor[] {
+    return this.processorList.map(({ processor }) => processor);
   }
 
   /** Adds a backend under `name` (kept in sorted-name order). Throws when it has no `send` method. */
   registerBackend(name: string, backend: Backend): void {
-    if (typeof (backend as Partial<Backend> | null)?.send !== 'function') {
+    if (!isBackend(backend)) {
       throw new TypeError(`Backend '${name}' has no send(event) method; a backend is an object with send(event)`);
     }
     if (this.backendMap.has(name)) throw new Error(`A backend named '${name}' is already registered`);
@@ -89,9 +112,9 @@ export class RoutingBackend implements Backend {
   registerProcessor(processor: Processor): void {
     const label = `processor #${this.processorList.length}`;
     if (typeof processor === 'function') {
-      this.processorList.push({ label: processor.name || label, run: processor });
-    } else if (typeof (processor as Partial<{ process: unknown }> | null)?.process === 'function') {
-      this.processorList.push({ label: processor.constructor?.name || label, run: (event) => processor.process(event) });
+      this.processorList.push({ label: processor.name || label, processor, run: processor });
+    } else if (isProcessor(processor)) {
+      this.processorList.push({ label: processor.constructor?.name || label, processor, run: (event) => processor.process(event) });
     } else {
       throw new TypeError(`${label} is not callable: a processor is a function or an object with process(event)`);
     }

@@ -1,35 +1,38 @@
-import { asyncContextLocator, type ContextLocator } from './context';
+import { asyncContextLocator, isContextLocator, type ContextLocator } from './context';
+import { defineOptions, option, type OptionsOf } from './options';
 import { logFailure, toError } from './errors';
 import { isPythonFalsy } from '../encoding/python-truth';
-import { RoutingBackend, type RoutingBackendOptions } from './routing';
+import { backendsOption, processorsOption, RoutingBackend } from './routing';
 import { now } from '../encoding/timestamp';
-import type { Backend, Context, ErrorReporter, FailureInfo, Processor, ProcessorFunction, TrackedEvent } from './types';
+import type { Backend, Context, ErrorReporter, FailureInfo, Processor, TrackedEvent } from './types';
 
 /** The name given to an event emitted without one (Open edX's `UNKNOWN_EVENT_TYPE`). */
 export const UNKNOWN_EVENT_TYPE = 'unknown';
 
-/** Options of {@link Tracker}. */
-export interface TrackerOptions {
+const trackerOptions = defineOptions('Tracker', {
   /** Backends by name, called in sorted-name order. Default: none. */
-  backends?: Record<string, Backend>;
+  backends: backendsOption,
   /** Processors run on every event before the backends. Default: none. */
-  processors?: Processor[];
+  processors: processorsOption,
   /** Where contexts live. Default: {@link asyncContextLocator} (one frame per async flow). */
-  contextLocator?: ContextLocator;
+  contextLocator: option.instance<ContextLocator>('a context locator (an object with current(), root() and run())', isContextLocator),
   /**
    * Receives every failure on the event path: a processor or backend that throws, an
    * event that cannot be copied or encoded, an event a backend had to drop. It must
    * not throw. Default: one concise line on stderr per failure.
    */
-  onError?: ErrorReporter;
+  onError: option.function<ErrorReporter>(),
   /** The clock for event timestamps (tests freeze it). Default: the system clock, in microseconds. */
-  clock?: () => Date;
+  clock: option.function<() => Date>(),
   /**
    * How long, in ms, `flush()` and `close()` wait for the backends (see
-   * {@link RoutingBackendOptions.closeTimeout}); then what is left is reported. Default: 12000.
+   * the {@link RoutingBackend} option `closeTimeout`); then what is left is reported. Default: 12000.
    */
-  closeTimeout?: number;
-}
+  closeTimeout: option.number({ min: 0 }),
+});
+
+/** Options of {@link Tracker}. */
+export type TrackerOptions = OptionsOf<typeof trackerOptions.fields>;
 
 /** Counters of a tracker's life so far. */
 export interface TrackerStats {
@@ -56,7 +59,11 @@ export class Tracker {
   private readonly clock: () => Date;
   private closed = false;
 
-  constructor(options: TrackerOptions = {}) {
+  /** The options of a Tracker; `createTracker` checks configuration data with it. */
+  static readonly options = trackerOptions;
+
+  constructor(given: TrackerOptions = {}) {
+    const options = trackerOptions.check(given);
     this.contextLocator = options.contextLocator ?? asyncContextLocator;
     this.onError = options.onError ?? logFailure;
     this.clock = options.clock ?? now;
@@ -69,8 +76,8 @@ export class Tracker {
     return this.routingBackend.backends;
   }
 
-  /** The root processors, in order. */
-  get processors(): readonly ProcessorFunction[] {
+  /** The root processors as they were registered, in order. */
+  get processors(): readonly Processor[] {
     return this.routingBackend.processors;
   }
 

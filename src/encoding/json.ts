@@ -1,4 +1,4 @@
-import { formatIsoTime } from './timestamp';
+import { EventTime, formatIsoTime } from './timestamp';
 
 /**
  * How `tracking.log` lines are encoded.
@@ -17,7 +17,27 @@ export type JsonStyle = 'compact' | 'python';
 
 /** Encodes `value` as one line of JSON in the given style. Throws a `TypeError` on a cycle or an unencodable value. */
 export function encodeJson(value: unknown, style: JsonStyle = 'compact'): string {
-  return style === 'python' ? encodePython(value, []) : JSON.stringify(value) ?? 'null';
+  return style === 'python' ? encodePython(value, []) : encodeCompact(value);
+}
+
+/**
+ * `JSON.stringify`, with dates as Python writes them. `EventTime` does that through its
+ * own `toJSON`; a plain `Date` writes `...Z"`, so a line holding that text is encoded
+ * again with a replacer that formats plain dates (slower, hence only then).
+ */
+function encodeCompact(value: unknown): string {
+  const line = JSON.stringify(value) ?? 'null';
+  return line.includes('Z"') ? (JSON.stringify(value, withPythonDates) ?? 'null') : line;
+}
+
+function withPythonDates(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Date && !(raw instanceof EventTime) ? isoTimeOrNull(raw) : value;
+}
+
+/** Python's `isoformat()` of a date; `null` for an invalid date (as `JSON.stringify` writes it). */
+function isoTimeOrNull(date: Date): string | null {
+  return Number.isNaN(date.getTime()) ? null : formatIsoTime(date);
 }
 
 /** `ancestors`: the objects being encoded around `value`, to refuse a cycle (a short list: the nesting depth). */
@@ -41,7 +61,10 @@ function encodePython(value: unknown, ancestors: object[]): string {
 }
 
 function encodePythonObject(value: object, ancestors: object[]): string {
-  if (value instanceof Date) return `"${formatIsoTime(value)}"`;
+  if (value instanceof Date) {
+    const text = isoTimeOrNull(value);
+    return text === null ? 'null' : `"${text}"`;
+  }
   const withToJson = value as { toJSON?: () => unknown };
   if (typeof withToJson.toJSON === 'function') return encodePython(withToJson.toJSON(), ancestors);
   if (ancestors.includes(value)) throw new TypeError('Circular reference detected');

@@ -1,16 +1,19 @@
 import { encodeJson } from '../encoding/json';
 import { defineDataProperty } from '../encoding/copy';
 import { CENSORED_VALUE, isPasswordKey, PASSWORD_KEYS } from './password-keys';
+import { defineOptions, option, type OptionsOf } from '../core/options';
 import type { TrackedEvent } from '../core/types';
 
-/** Options of {@link PasswordCensorProcessor}. */
-export interface PasswordCensorOptions {
+const passwordCensorOptions = defineOptions('PasswordCensorProcessor', {
   /**
    * The keys whose values are censored, matched exactly (case-sensitive), also as a
    * part of a bracketed name (`user[password]`). Default: Open edX's seven password keys.
    */
-  keys?: readonly string[];
-}
+  keys: option.arrayOf(option.string({ nonEmpty: true })),
+});
+
+/** Options of {@link PasswordCensorProcessor}. */
+export type PasswordCensorOptions = OptionsOf<typeof passwordCensorOptions.fields>;
 
 /**
  * Replaces, anywhere in an event's payload and context (objects and arrays at any
@@ -29,11 +32,11 @@ export class PasswordCensorProcessor {
   /** The keys, for the common case of a key that is exactly one of them. */
   private readonly exactKeys: ReadonlySet<string>;
 
+  /** The options of a PasswordCensorProcessor. */
+  static readonly options = passwordCensorOptions;
+
   constructor(options: PasswordCensorOptions = {}) {
-    const keys = options.keys ?? PASSWORD_KEYS;
-    if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'string')) {
-      throw new TypeError("PasswordCensorProcessor: keys must be an array of key names such as ['password']");
-    }
+    const keys = passwordCensorOptions.check(options).keys ?? PASSWORD_KEYS;
     this.keys = [...keys];
     this.exactKeys = new Set(keys);
   }

@@ -1,3 +1,4 @@
+import { defineOptions } from '../core/options';
 import { isPlainObject } from '../encoding/objects';
 import type { TrackedEvent } from '../core/types';
 
@@ -10,6 +11,9 @@ import type { TrackedEvent } from '../core/types';
  * (`name`, `timestamp`, `data`, `context`).
  */
 export class GoogleAnalyticsProcessor {
+  /** A GoogleAnalyticsProcessor takes no options. */
+  static readonly options = defineOptions('GoogleAnalyticsProcessor', {});
+
   process(event: TrackedEvent): TrackedEvent {
     const copy: TrackedEvent = { ...event };
     const context = isPlainObject(event.context) ? event.context : undefined;

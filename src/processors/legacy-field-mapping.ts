@@ -1,3 +1,4 @@
+import { defineOptions } from '../core/options';
 import { encodeJson } from '../encoding/json';
 import { isPlainObject, setOwn } from '../encoding/objects';
 import type { Context, TrackedEvent } from '../core/types';
@@ -32,6 +33,9 @@ const FIELDS_LEFT_OUT_OF_CONTEXT = new Set<string>([
  * `json.dumps` writes it, as Open edX's logs hold it.
  */
 export class LegacyFieldMappingProcessor {
+  /** A LegacyFieldMappingProcessor takes no options. */
+  static readonly options = defineOptions('LegacyFieldMappingProcessor', {});
+
   process(event: TrackedEvent): TrackedEvent {
     const hasContext = 'context' in event;
     const context: Context = isPlainObject(event.context) ? event.context : {};

@@ -1,18 +1,21 @@
+import { defineOptions, option, type OptionsOf } from '../core/options';
 import type { TrackedEvent } from '../core/types';
 import type { TransformerOptions } from './transformers/base';
 import { transformerRegistry } from './transformers/default-registry';
-import type { TransformerRegistry } from './transformers/registry';
+import { TransformerRegistry } from './transformers/registry';
 
-/** Options of {@link PrefixedEventProcessor}. */
-export interface PrefixedEventProcessorOptions {
+const prefixedEventOptions = defineOptions('PrefixedEventProcessor', {
   /** Where transformers are looked up. Default: the shared `transformerRegistry`. */
-  registry?: TransformerRegistry;
+  registry: option.instance<TransformerRegistry>('a TransformerRegistry', (value) => value instanceof TransformerRegistry),
   /**
    * Receives the transformers' warnings (a `module_id` that is not a usage key...),
    * which Open edX logs. Default: one line on stderr.
    */
-  onWarning?: (message: string) => void;
-}
+  onWarning: option.function<(message: string) => void>(),
+});
+
+/** Options of {@link PrefixedEventProcessor}. */
+export type PrefixedEventProcessorOptions = OptionsOf<typeof prefixedEventOptions.fields>;
 
 /**
  * Open edX's `track.shim.PrefixedEventProcessor`: gives each event whose name (or
@@ -30,7 +33,11 @@ export class PrefixedEventProcessor {
   readonly registry: TransformerRegistry;
   private readonly transformerOptions: TransformerOptions;
 
-  constructor(options: PrefixedEventProcessorOptions = {}) {
+  /** The options of a PrefixedEventProcessor. */
+  static readonly options = prefixedEventOptions;
+
+  constructor(given: PrefixedEventProcessorOptions = {}) {
+    const options = prefixedEventOptions.check(given);
     this.registry = options.registry ?? transformerRegistry;
     this.transformerOptions = options.onWarning ? { warn: options.onWarning } : {};
   }

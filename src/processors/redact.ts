@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { encodeJson } from '../encoding/json';
+import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import type { TrackedEvent } from '../core/types';
 
-/** Options of {@link RedactProcessor}. */
-export interface RedactProcessorOptions {
+const redactOptions = defineOptions('RedactProcessor', {
   /**
    * The fields to redact, as dotted paths into the event as this processor sees it:
    * `'context.ip'`, `'context.username'`, `'data.email'` on a raw event (a branch's
@@ -13,20 +13,23 @@ export interface RedactProcessorOptions {
    * legacy shim) applies inside it, and the string is written back as Python's
    * `json.dumps` writes it. Missing fields are left alone. Required: at least one.
    */
-  fields: string[];
+  fields: option.arrayOf(option.string({ nonEmpty: true })),
   /**
    * `'drop'`: the field is removed. `'hash'`: its value is replaced by the HMAC-SHA-256
    * of its text keyed with `salt`, as 64 lowercase hex digits, so that events of one
    * user (or IP) can still be joined without revealing who. Default: `'drop'`.
    */
-  mode?: 'drop' | 'hash';
+  mode: option.oneOf(['drop', 'hash'] as const),
   /**
    * The secret key of `'hash'` (required with it; at least 16 characters). Keep it
    * secret and stable: whoever has it can test guesses, and a new one breaks joins.
    * Default: none.
    */
-  salt?: string;
-}
+  salt: option.string(),
+});
+
+/** Options of {@link RedactProcessor}. */
+export type RedactProcessorOptions = OptionsOf<typeof redactOptions.fields> & { fields: string[] };
 
 /** Segments that must never be followed: they lead to prototypes, not data. */
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
@@ -57,15 +60,16 @@ export class RedactProcessor {
   /** Set when a field was dropped or hashed (the processing is synchronous). */
   private touched = false;
 
-  constructor(options: RedactProcessorOptions) {
+  /** The options of a RedactProcessor. */
+  static readonly options = redactOptions;
+
+  constructor(given: RedactProcessorOptions) {
     const fail = (message: string): never => {
-      throw new TypeError(`RedactProcessor: ${message}`);
+      throw new OptionsError('RedactProcessor', message);
     };
-    if (typeof options !== 'object' || options === null) fail("options must be an object such as { fields: ['context.ip'] }");
-    const { fields, mode = 'drop', salt } = options;
-    if (!Array.isArray(fields) || fields.length === 0) fail("fields must be a non-empty array of dotted paths such as ['context.ip', 'username']");
-    this.paths = fields.map((field) => {
-      if (typeof field !== 'string' || field === '') fail(`each field must be a dotted path such as 'context.ip', got ${JSON.stringify(field)}`);
+    const { fields, mode = 'drop', salt } = redactOptions.check(given);
+    if (fields === undefined || fields.length === 0) fail("option 'fields' is required: a non-empty array of dotted paths such as ['context.ip', 'username']");
+    this.paths = fields!.map((field) => {
       const segments = field.split('.');
       if (segments.some((segment) => segment === '')) fail(`the field ${JSON.stringify(field)} has an empty segment`);
       const forbidden = segments.find((segment) => FORBIDDEN_SEGMENTS.has(segment));
@@ -77,7 +81,7 @@ export class RedactProcessor {
       fail("mode 'hash' needs a salt: a secret string of at least 16 characters (e.g. from an environment variable)");
     }
     if (mode === 'drop' && salt !== undefined) fail("salt is only used with mode 'hash'; remove it, or set mode: 'hash'");
-    this.fields = [...fields];
+    this.fields = [...fields!];
     this.mode = mode;
     this.salt = salt;
   }

@@ -1,17 +1,20 @@
 import { EventEmissionExit } from '../core/errors';
+import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import type { TrackedEvent } from '../core/types';
 
-/** Options of {@link RegexFilterProcessor}. */
-export interface RegexFilterOptions {
+const regexFilterOptions = defineOptions('RegexFilterProcessor', {
   /** `'allowlist'` keeps only matching events; `'blocklist'` drops matching events. Required. */
-  filterType: 'allowlist' | 'blocklist';
+  filterType: option.oneOf(['allowlist', 'blocklist'] as const),
   /**
    * JavaScript regular expressions matched against the event name, anchored at the
    * start as Python's `re.match` is (`'edx\\.video'` matches `edx.video.played`,
    * not `x.edx.video`). Default: none.
    */
-  regularExpressions?: string[];
-}
+  regularExpressions: option.arrayOf(option.string()),
+});
+
+/** Options of {@link RegexFilterProcessor}. */
+export type RegexFilterOptions = OptionsOf<typeof regexFilterOptions.fields> & Required<Pick<OptionsOf<typeof regexFilterOptions.fields>, 'filterType'>>;
 
 /**
  * Filters events by name with regular expressions (event-tracking's
@@ -21,11 +24,13 @@ export class RegexFilterProcessor {
   readonly filterType: 'allowlist' | 'blocklist';
   private readonly patterns: RegExp[];
 
-  constructor(options: RegexFilterOptions) {
-    if (options?.filterType !== 'allowlist' && options?.filterType !== 'blocklist') {
-      throw new TypeError(
-        `RegexFilterProcessor: filterType must be 'allowlist' or 'blocklist', got ${JSON.stringify(options?.filterType)}`,
-      );
+  /** The options of a RegexFilterProcessor. */
+  static readonly options = regexFilterOptions;
+
+  constructor(given: RegexFilterOptions) {
+    const options = regexFilterOptions.check(given);
+    if (options.filterType === undefined) {
+      throw new OptionsError('RegexFilterProcessor', "option 'filterType' is required: 'allowlist' or 'blocklist'");
     }
     this.filterType = options.filterType;
     this.patterns = (options.regularExpressions ?? []).map((source) => {

@@ -1,44 +1,54 @@
 import type { Analytics, AnalyticsSettings } from '@segment/analytics-node';
+import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import type { ErrorReporter, TrackedEvent } from '../core/types';
 
 /**
- * Options of the Segment client that {@link SegmentBackend} creates (ignored, and
- * refused, when you give your own `analytics`). Each is passed to
- * `new Analytics(...)` of `@segment/analytics-node` as is.
+ * Options of the Segment client that {@link SegmentBackend} creates (refused when you
+ * give your own `analytics`). Each is passed to `new Analytics(...)` of
+ * `@segment/analytics-node` as is.
  */
-export interface SegmentClientOptions {
+const segmentClientFields = {
   /** Your Segment source's write key. Default: none; required unless `analytics` is given. */
-  writeKey?: string;
+  writeKey: option.string(),
   /** The base URL of the Segment API. Default: `'https://api.segment.io'`. */
-  host?: string;
+  host: option.instance<string>("a URL such as 'https://api.segment.io'", (value) => typeof value === 'string' && /^https?:\/\//.test(value)),
   /** The batch endpoint's path under `host`. Default: `'/v1/batch'`. */
-  path?: string;
+  path: option.string(),
   /** Events per batch: a batch is sent as soon as it has this many. Default: 15. */
-  flushAt?: number;
+  flushAt: option.number({ min: 1, integer: true }),
   /** The longest time, in ms, an event waits in a batch that is not full. Default: 10000. */
-  flushInterval?: number;
+  flushInterval: option.number({ min: 1, integer: true }),
   /** How many times a failed batch (network error, 5xx, 408, 429...) is retried, with backoff. Default: 10. */
-  maxRetries?: number;
+  maxRetries: option.number({ min: 0, integer: true }),
   /** The longest time, in ms, one HTTP request may take. Default: 10000. */
-  httpRequestTimeout?: number;
+  httpRequestTimeout: option.number({ min: 1, integer: true }),
   /** An HTTP client or `fetch` function (a proxy, for instance). Default: the global `fetch`. */
-  httpClient?: AnalyticsSettings['httpClient'];
-}
+  httpClient: option.instance<NonNullable<AnalyticsSettings['httpClient']>>(
+    'a fetch function or an HTTP client object',
+    (value) => typeof value === 'function' || (typeof value === 'object' && value !== null),
+  ),
+} as const;
 
-/** Options of {@link SegmentBackend}. Give `writeKey` (and client options) or `analytics`. */
-export interface SegmentBackendOptions extends SegmentClientOptions {
+/** Options of the Segment client that {@link SegmentBackend} creates. */
+export type SegmentClientOptions = OptionsOf<typeof segmentClientFields>;
+
+/** The options of a {@link SegmentBackend}: `writeKey` (and client options) or `analytics`. */
+export const segmentBackendOptions = defineOptions('SegmentBackend', {
+  ...segmentClientFields,
   /**
    * Your own `Analytics` instance of `@segment/analytics-node`. The backend sends
    * through it and flushes it, but does not close it: it is yours. Default: a client
    * this backend creates from `writeKey` and the client options.
    */
-  analytics?: Analytics;
+  analytics: option.instance<Analytics>('an Analytics instance of @segment/analytics-node', (value) =>
+    typeof (value as Partial<Analytics> | null)?.track === 'function',
+  ),
   /**
    * Sends the events of anonymous users (no `context.user_id`) with the
    * `anonymousId` this function returns (return null or undefined to skip one).
    * Default: none, so anonymous events are skipped, as Open edX does.
    */
-  anonymousId?: (event: TrackedEvent) => string | null | undefined;
+  anonymousId: option.function<(event: TrackedEvent) => string | null | undefined>(),
   /**
    * The most events handed to the client and not yet delivered or failed. Past it,
    * new events are dropped, counted in `dropped` and reported, so that an
@@ -48,34 +58,28 @@ export interface SegmentBackendOptions extends SegmentClientOptions {
    * RSS, whatever `flushAt`), so size it to the memory you can spare for an outage.
    * Default: 10000.
    */
-  maxPending?: number;
+  maxPending: option.number({ min: 1, integer: true }),
   /**
    * How long, in ms, `close()` waits for the events accepted so far to be
    * delivered; what is left then is reported as not delivered. Default: 10000.
    */
-  closeTimeout?: number;
+  closeTimeout: option.number({ min: 0, integer: true }),
   /**
    * The shortest time, in ms, between two reports of the same kind (drops, delivery
    * failures): the first goes out at once, the next ones are summed up. Default: 5000.
    */
-  reportInterval?: number;
+  reportInterval: option.number({ min: 0, integer: true }),
   /**
    * Receives failures until a tracker binds its own `onError` (registering the
    * backend in a tracker does). Default: one concise line on stderr per report.
    */
-  onError?: ErrorReporter;
-}
+  onError: option.function<ErrorReporter>(),
+});
 
-const CLIENT_OPTIONS = [
-  'writeKey',
-  'host',
-  'path',
-  'flushAt',
-  'flushInterval',
-  'maxRetries',
-  'httpRequestTimeout',
-  'httpClient',
-] as const satisfies ReadonlyArray<keyof SegmentClientOptions>;
+/** Options of {@link SegmentBackend}. Give `writeKey` (and client options) or `analytics`. */
+export type SegmentBackendOptions = OptionsOf<typeof segmentBackendOptions.fields>;
+
+const CLIENT_OPTIONS = Object.keys(segmentClientFields).filter((name) => name !== 'writeKey') as (keyof SegmentClientOptions)[];
 
 /** The validated settings of a {@link SegmentBackend}. */
 export interface SegmentSettings {
@@ -90,64 +94,40 @@ export interface SegmentSettings {
 }
 
 /**
- * Checks {@link SegmentBackendOptions}; throws a TypeError naming the option and the
- * fix. A `null` option counts as not given.
+ * Checks {@link SegmentBackendOptions}; throws an {@link OptionsError} naming the option
+ * and the fix. A `null` option (Python's `None`, in configuration data) counts as not given.
  */
 export function validateSegmentOptions(given: SegmentBackendOptions): SegmentSettings {
-  if (typeof given !== 'object' || given === null) {
-    throw new TypeError('SegmentBackend: options must be an object such as { writeKey }');
-  }
-  // A null option (Python's None, in configuration data) is an option not given.
-  const options = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== null)) as SegmentBackendOptions;
+  const withoutNulls = isPlainObjectLike(given) ? Object.fromEntries(Object.entries(given).filter(([, value]) => value !== null)) : given;
+  const options = segmentBackendOptions.check(withoutNulls);
   const fail = (message: string): never => {
-    throw new TypeError(`SegmentBackend: ${message}`);
-  };
-  const integer = (name: keyof SegmentBackendOptions, min: number, fallback: number): number => {
-    const value = options[name] ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-      fail(`${name} must be an integer of at least ${min}, got ${JSON.stringify(value)}`);
-    }
-    return value as number;
+    throw new OptionsError('SegmentBackend', message);
   };
   const { analytics, anonymousId, onError } = options;
   if (analytics !== undefined) {
-    const given = CLIENT_OPTIONS.filter((name) => options[name] !== undefined);
-    if (given.length > 0) {
-      fail(`give either analytics (your own client) or client options, not both (got analytics and ${given.join(', ')})`);
-    }
-    if (typeof (analytics as Partial<Analytics> | null)?.track !== 'function') {
-      fail('analytics must be an Analytics instance of @segment/analytics-node');
+    const clientOptions = ['writeKey', ...CLIENT_OPTIONS].filter((name) => options[name as keyof SegmentClientOptions] !== undefined);
+    if (clientOptions.length > 0) {
+      fail(`give either analytics (your own client) or client options, not both (got analytics and ${clientOptions.join(', ')})`);
     }
   } else if (options.writeKey === undefined || options.writeKey === '') {
     fail("give writeKey (your Segment source's write key) or analytics (your own Analytics instance); neither was given");
-  } else if (typeof options.writeKey !== 'string') {
-    fail(`writeKey must be a string, got ${typeof options.writeKey}`);
   }
-  if (options.host !== undefined && (typeof options.host !== 'string' || !/^https?:\/\//.test(options.host))) {
-    fail(`host must be a URL such as 'https://api.segment.io', got ${JSON.stringify(options.host)}`);
-  }
-  if (anonymousId !== undefined && typeof anonymousId !== 'function') {
-    fail('anonymousId must be a function (event) => string | null');
-  }
-  if (onError !== undefined && typeof onError !== 'function') fail('onError must be a function (error, info) => void');
   const settings: SegmentSettings = {
     analytics,
     anonymousId,
     onError,
-    maxPending: integer('maxPending', 1, 10000),
-    closeTimeout: integer('closeTimeout', 0, 10000),
-    reportInterval: integer('reportInterval', 0, 5000),
+    maxPending: options.maxPending ?? 10000,
+    closeTimeout: options.closeTimeout ?? 10000,
+    reportInterval: options.reportInterval ?? 5000,
   };
   if (analytics === undefined) {
     const client: AnalyticsSettings = { writeKey: options.writeKey as string };
-    if (options.flushAt !== undefined) client.flushAt = integer('flushAt', 1, 15);
-    if (options.flushInterval !== undefined) client.flushInterval = integer('flushInterval', 1, 10000);
-    if (options.maxRetries !== undefined) client.maxRetries = integer('maxRetries', 0, 10);
-    if (options.httpRequestTimeout !== undefined) client.httpRequestTimeout = integer('httpRequestTimeout', 1, 10000);
-    if (options.host !== undefined) client.host = options.host;
-    if (options.path !== undefined) client.path = options.path;
-    if (options.httpClient !== undefined) client.httpClient = options.httpClient;
+    for (const name of CLIENT_OPTIONS) if (options[name] !== undefined) Object.assign(client, { [name]: options[name] });
     settings.client = client;
   }
   return settings;
+}
+
+function isPlainObjectLike(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

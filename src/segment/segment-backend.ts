@@ -3,7 +3,7 @@ import { logFailure, toError } from '../core/errors';
 import { isPlainObject } from '../encoding/objects';
 import { SegmentClientGate } from './client-gate';
 import { buildSegmentContext } from './context';
-import { validateSegmentOptions, type SegmentBackendOptions } from './options';
+import { segmentBackendOptions, validateSegmentOptions, type SegmentBackendOptions } from './options';
 import type { Backend, ErrorReporter, TrackedEvent } from '../core/types';
 
 export type { SegmentBackendOptions, SegmentClientOptions } from './options';
@@ -37,6 +37,9 @@ export class SegmentBackend implements Backend {
   private readonly gate: SegmentClientGate;
   private readonly anonymousId?: (event: TrackedEvent) => string | null | undefined;
   private report: ErrorReporter;
+
+  /** The options of a SegmentBackend; `createTracker` and `edxDefaults` check configuration data with them. */
+  static readonly options = segmentBackendOptions;
 
   constructor(options: SegmentBackendOptions) {
     const settings = validateSegmentOptions(options);

@@ -186,7 +186,7 @@ describe('LoggerBackend', () => {
 
   it('rejects conflicting or invalid options with a message naming them', () => {
     expect(() => new LoggerBackend({ filename: 'a', transports: [] })).toThrow('give only one of logger, transports and filename (got transports and filename)');
-    expect(() => new LoggerBackend({ maxEventSize: 0 })).toThrow(/maxEventSize must be a positive integer or null/);
-    expect(() => new LoggerBackend({ jsonStyle: 'yaml' as never })).toThrow(/jsonStyle must be 'compact' or 'python'/);
+    expect(() => new LoggerBackend({ maxEventSize: 0 })).toThrow(`LoggerBackend: option 'maxEventSize' must be null or an integer of 1 or more, got 0 (a number)`);
+    expect(() => new LoggerBackend({ jsonStyle: 'yaml' as never })).toThrow(/option 'jsonStyle' must be one of "compact", "python", got "yaml"/);
   });
 });

@@ -7,7 +7,8 @@ import { createEventBusConsumer } from '../../src/bus/consumer';
 import { encodeEnvelope } from '../../src/bus/envelope';
 import { EventBusBackend } from '../../src/bus/event-bus-backend';
 import { eventBusBackendEngine } from '../../src/bus/from-config';
-import { createTracker, registerEngine } from '../../src/config/create-tracker';
+import { createTracker } from '../../src/config/create-tracker';
+import { registerEngine } from '../../src/config/engine-registry';
 import { RedisStreamTransport } from '../../src/bus/redis-transport';
 import { pairsOf } from '../../src/bus/redis-replies';
 import { deleteRedisStreams, describeWithPrivateServer, describeWithRedis, privateRedis, REDIS_URL, stopPrivateServers, uniqueStream, type PrivateServer } from './support/brokers';
@@ -188,7 +189,7 @@ describeWithRedis('event bus on Redis streams', () => {
 
   it("is a config engine: { engine: 'EventBusBackend', options: { redis: { url }, stream } }", async () => {
     const name = stream('engine');
-    registerEngine('EventBusBackend', eventBusBackendEngine, ['eventtracking.backends.bus.EventBusBackend']);
+    registerEngine('EventBusBackend', eventBusBackendEngine, { aliases: ['eventtracking.backends.bus.EventBusBackend'] });
     const tracker = createTracker({ backends: { bus: { engine: 'EventBusBackend', options: { redis: { url: REDIS_URL }, stream: name, batch_size: 10 } } } });
     for (let i = 0; i < 25; i++) tracker.emit('edx.test.engine', { i });
     await tracker.close();

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createTracker, edxDefaults, engineNames, LegacyFieldMappingProcessor, LoggerBackend, MemoryBackend, registerEngine,
+  createTracker, edxDefaults, engineNames, LegacyFieldMappingProcessor, LoggerBackend, MemoryBackend, NameWhitelistProcessor, PrefixedEventProcessor, registerEngine,
   RoutingBackend, type TrackedEvent,
 } from '../../src';
 
@@ -48,19 +48,19 @@ describe('createTracker', () => {
 
   it('names the path and the known engines for an unknown engine', () => {
     expect(() => createTracker({ backends: { a: { engine: 'RoutingBackend', options: { backends: { b: { engine: 'Nope' } } } } } })).toThrow(
-      /^backends\.a\.options\.backends\.b: unknown engine "Nope"; known engines: .*LoggerBackend.*MemoryBackend/,
+      /^createTracker: backends\.a\.options\.backends\.b: unknown engine "Nope"; known engines: .*LoggerBackend.*MemoryBackend/,
     );
   });
 
   it('names the component whose options are wrong', () => {
     expect(() => createTracker({ processors: [{ engine: 'NameWhitelistProcessor', options: { whitelist: 'x' } }] })).toThrow(
-      /^processors\[0\] \(NameWhitelistProcessor\): NameWhitelistProcessor: whitelist must be an array/,
+      `createTracker: processors[0] (NameWhitelistProcessor): option 'whitelist' must be an array or a Set of event names, got "x" (a string)`,
     );
   });
 
   it('lets users register their own engines', () => {
     const seen: TrackedEvent[] = [];
-    registerEngine('test.CollectingBackend', (options) => ({ send: (e: TrackedEvent) => { seen.push({ ...e, tag: options.tag }); } }));
+    registerEngine('test.CollectingBackend', (options: Record<string, unknown>) => ({ send: (e: TrackedEvent) => { seen.push({ ...e, tag: options.tag }); } }));
     expect(engineNames()).toContain('test.CollectingBackend');
     createTracker({ backends: { c: { engine: 'test.CollectingBackend', options: { tag: 't' } } } }).emit('custom');
     expect(seen[0]).toMatchObject({ name: 'custom', tag: 't' });
@@ -99,5 +99,77 @@ describe('edxDefaults', () => {
     const line = readFileSync(file, 'utf8').trim();
     expect(line).toMatch(/^\{"name": "edx.course.enrollment.activated", "context": \{\}, "username": "", /);
     expect(JSON.parse(line)).toMatchObject({ event: { course_id: 'a/b/c' }, event_source: 'server', page: null });
+  });
+});
+
+describe('misspelled configuration is refused, naming the nearest valid name', () => {
+  it.each([
+    [() => createTracker({ backend: { mem: { engine: 'MemoryBackend' } } } as never), "createTracker: unknown option 'backend'; did you mean 'backends'?"],
+    [() => createTracker({ procesors: [] } as never), "createTracker: unknown option 'procesors'; did you mean 'processors'?"],
+    [
+      () => createTracker({ backends: { log: { engine: 'LoggerBackend', options: { fileName: 'x.log' } } } }),
+      "createTracker: backends.log (LoggerBackend): unknown option 'fileName'; did you mean 'filename'?",
+    ],
+    [
+      () => createTracker({ backends: { log: { engine: 'LoggerBackend', option: { filename: 'x.log' } } as never } }),
+      "createTracker: backends.log: unknown key 'option' in the engine spec; did you mean 'options'?",
+    ],
+    [
+      () => createTracker({ backends: { log: { engine: 'LogerBackend' } } }),
+      "createTracker: backends.log: unknown engine \"LogerBackend\"; did you mean 'LoggerBackend'?",
+    ],
+    [
+      () => createTracker({ processors: [{ engine: 'LegacyFieldMappingProcessor', options: { strict: true } }] }),
+      "createTracker: processors[0] (LegacyFieldMappingProcessor): unknown option 'strict'; it takes no options",
+    ],
+    [
+      () => createTracker({ backends: { log: { engine: 'LoggerBackend', options: { max_event_size: '50k' } } } }),
+      `createTracker: backends.log (LoggerBackend): option 'maxEventSize' must be null or an integer of 1 or more, got "50k" (a string)`,
+    ],
+    [() => createTracker({ close_timeout: -1 } as never), "createTracker: option 'closeTimeout' must be a number of 0 or more, got -1 (a number)"],
+    [() => edxDefaults({ trackinglog: 'x.log' } as never), "edxDefaults: unknown option 'trackinglog'; did you mean 'trackingLog'?"],
+    [() => edxDefaults({ trackingLog: { fileName: 'x.log' } as never }), "edxDefaults: unknown option 'trackingLog.fileName'; did you mean 'trackingLog.filename'?"],
+    [() => edxDefaults({ segment: { writeKey: 'k', whiteList: ['a'] } as never }), "edxDefaults: unknown option 'segment.whiteList'; did you mean 'segment.whitelist'?"],
+    [() => edxDefaults({ segment: { writeKey: 'k', whitelist: 'a' as never } }), `edxDefaults: option 'segment.whitelist' must be an array of items that are each a string, got "a" (a string)`],
+    [() => edxDefaults({ bus: { redis: 'redis://x', stream: 's', batchsize: 5 } as never }), "edxDefaults: unknown option 'bus.batchsize'; did you mean 'bus.batchSize'?"],
+    [() => edxDefaults({ censorPasswords: 'no' as never }), `edxDefaults: option 'censorPasswords' must be true or false, got "no" (a string)`],
+  ])('%#: %s', (build, message) => {
+    expect(build).toThrow(message);
+  });
+});
+
+describe('configuration data in snake_case', () => {
+  it('is accepted by edxDefaults at every level, as camelCase', () => {
+    const config = edxDefaults({ tracking_log: { filename: 'x.log', json_style: 'python' }, censor_passwords: false, segment: { write_key: 'k', whitelist: ['a'], flush_at: 5 } } as never);
+    const logs = config.backends!.tracking_logs as { options: { backends: { logger: { options: unknown } } } };
+    expect(logs.options.backends.logger.options).toEqual({ maxEventSize: 50000, filename: 'x.log', jsonStyle: 'python' });
+    const segment = config.backends!.segmentio as { options: { backends: { segment: { options: unknown } }; processors: unknown[] } };
+    expect(segment.options.backends.segment.options).toEqual({ writeKey: 'k', flushAt: 5 });
+    expect(segment.options.processors[0]).toEqual({ engine: 'NameWhitelistProcessor', options: { whitelist: ['a'] } });
+  });
+
+  it('is accepted by createTracker for the tracker and every engine', () => {
+    const errors: string[] = [];
+    const tracker = createTracker({
+      on_error: (error: Error) => errors.push(error.message),
+      backends: { logs: { engine: 'RoutingBackend', options: { fail_closed: true, backends: { mem: { engine: 'MemoryBackend' } } } } },
+    } as never);
+    expect(tracker.getBackend('logs')).toBeInstanceOf(RoutingBackend);
+    tracker.reportFailure(new Error('reported'), { stage: 'emit' });
+    expect(errors).toEqual(['reported']);
+  });
+});
+
+describe('processors', () => {
+  it('are the configured processor objects, on the tracker and on each router', () => {
+    const legacy = new LegacyFieldMappingProcessor();
+    const tracker = createTracker({
+      processors: [legacy, { engine: 'NameWhitelistProcessor', options: { whitelist: ['a'] } }],
+      backends: { logs: { engine: 'RoutingBackend', options: { processors: [{ engine: 'PrefixedEventProcessor' }] } } },
+    });
+    expect(tracker.processors[0]).toBe(legacy);
+    expect(tracker.processors[1]).toBeInstanceOf(NameWhitelistProcessor);
+    expect((tracker.processors[1] as NameWhitelistProcessor).whitelist).toEqual(new Set(['a']));
+    expect((tracker.getBackend('logs') as RoutingBackend).processors[0]).toBeInstanceOf(PrefixedEventProcessor);
   });
 });

@@ -116,8 +116,14 @@ describe('RoutingBackend', () => {
   });
 
   it('refuses a backend without send and a processor that is not callable', () => {
-    expect(() => new RoutingBackend({ backends: { bad: {} as never } })).toThrow("Backend 'bad' has no send(event) method");
-    expect(() => new RoutingBackend({ processors: ['nope' as never] })).toThrow('processor #0 is not callable');
+    expect(() => new RoutingBackend({ backends: { bad: {} as never } })).toThrow(
+      "RoutingBackend: option 'backends.bad' must be a backend (an object with send(event)), got {} (an object)",
+    );
+    expect(() => new RoutingBackend({ processors: ['nope' as never] })).toThrow(
+      `RoutingBackend: option 'processors[0]' must be a processor (a function, or an object with process(event)), got "nope" (a string)`,
+    );
+    expect(() => new RoutingBackend().registerBackend('bad', {} as never)).toThrow("Backend 'bad' has no send(event) method");
+    expect(() => new RoutingBackend().registerProcessor('nope' as never)).toThrow('processor #0 is not callable');
     const router = new RoutingBackend({ backends: { a: new MemoryBackend() } });
     expect(() => router.registerBackend('a', new MemoryBackend())).toThrow("A backend named 'a' is already registered");
   });

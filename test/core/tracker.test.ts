@@ -153,6 +153,41 @@ describe('the default-tracker registry', () => {
     }
   });
 
+  it('has the context methods of the default tracker, as the README uses them', async () => {
+    const { tracker, backend } = makeTracker();
+    registerTracker(tracker);
+    const result = await trackerApi.context('edx.course.browser', { course_id: 'a/b/c' }, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      trackerApi.emit('inside');
+      return trackerApi.resolveContext();
+    });
+    expect(result).toEqual({ course_id: 'a/b/c' });
+    trackerApi.enterContext('job', { job_id: 7 });
+    trackerApi.emit('entered');
+    trackerApi.exitContext('job');
+    trackerApi.emit('exited');
+    expect(backend.events.map((e) => [e.name, e.context])).toEqual([
+      ['inside', { course_id: 'a/b/c' }],
+      ['entered', { job_id: 7 }],
+      ['exited', {}],
+    ]);
+    await expect(trackerApi.flush()).resolves.toBeUndefined();
+    await trackerApi.close();
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      trackerApi.emit('after.close');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(backend.events).toHaveLength(3);
+  });
+
+  it('refuses the context methods without a default tracker, naming the fix', async () => {
+    expect(() => trackerApi.context('x', {}, () => 1)).toThrow(/No tracker is registered as 'default'/);
+    expect(() => trackerApi.resolveContext()).toThrow(/registerTracker\(tracker\)/);
+    await expect(trackerApi.close()).rejects.toThrow(/No tracker is registered as 'default'/);
+  });
+
   it('explains how to register a tracker when none is', () => {
     expect(() => getTracker()).toThrow(/No tracker is registered as 'default'.*registerTracker\(tracker\)/);
     expect(() => getTracker('x')).toThrow(/registerTracker\(tracker, 'x'\)/);

@@ -132,4 +132,16 @@ describe("encodeJson 'compact'", () => {
     const value = { b: 'é', a: [1, 2.5], n: null };
     expect(encodeJson(value)).toBe(JSON.stringify(value));
   });
+
+  it('writes a plain Date as Python isoformat, not as toISOString (Open edX E15)', () => {
+    const event = { test: true, time: new Date(Date.UTC(2012, 4, 1, 7, 27, 10, 20)), nested: [{ at: new Date(Date.UTC(2012, 4, 7)) }] };
+    expect(encodeJson(event)).toBe('{"test":true,"time":"2012-05-01T07:27:10.020000+00:00","nested":[{"at":"2012-05-07T00:00:00+00:00"}]}');
+    expect(encodeJson({ bad: new Date(Number.NaN) })).toBe('{"bad":null}');
+    expect(encodeJson({ bad: new Date(Number.NaN) }, 'python')).toBe('{"bad": null}');
+  });
+
+  it('leaves strings that look like toISOString output as they are', () => {
+    const value = { sent: '2012-05-01T07:27:10.020Z', at: new Date(Date.UTC(2012, 4, 1)), label: 'Z"' };
+    expect(encodeJson(value)).toBe('{"sent":"2012-05-01T07:27:10.020Z","at":"2012-05-01T00:00:00+00:00","label":"Z\\""}');
+  });
 });

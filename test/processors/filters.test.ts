@@ -4,7 +4,8 @@ describe('NameWhitelistProcessor', () => {
   const whitelist = new NameWhitelistProcessor({ whitelist: ['edx.course.enrollment.activated', 'b'] });
 
   it('keeps exact names only', () => {
-    expect(whitelist.process({ name: 'b' })).toBeUndefined();
+    const kept = { name: 'b' };
+    expect(whitelist.process(kept)).toBe(kept);
     for (const name of ['edx.course.enrollment', 'B', 'edx.course.enrollment.activated.x', undefined]) {
       expect(() => whitelist.process({ name })).toThrow(EventEmissionExit);
     }
@@ -38,6 +39,15 @@ describe('RegexFilterProcessor', () => {
     expect(() => new RegexFilterProcessor({ filterType: 'allowlist', regularExpressions: ['(unclosed'] })).toThrow(
       /invalid regular expression "\(unclosed"/,
     );
-    expect(() => new RegexFilterProcessor({ filterType: 'whitelist' as never })).toThrow(/filterType must be 'allowlist' or 'blocklist'/);
+    expect(() => new RegexFilterProcessor({ filterType: 'whitelist' as never })).toThrow(/option 'filterType' must be one of "allowlist", "blocklist", got "whitelist"/);
+  });
+});
+
+describe('NameWhitelistProcessor on a list of events (a batch)', () => {
+  it('keeps the whitelisted items, in order, and passes the list on even when it ends up empty', () => {
+    const processor = new NameWhitelistProcessor({ whitelist: ['a', 'c'] });
+    const events = [{ name: 'a', i: 1 }, { name: 'b' }, { name: 'c' }, { name: 'a', i: 2 }];
+    expect(processor.process(events)).toEqual([{ name: 'a', i: 1 }, { name: 'c' }, { name: 'a', i: 2 }]);
+    expect(processor.process([{ name: 'b' }])).toEqual([]);
   });
 });

@@ -61,12 +61,12 @@ describe('RedactProcessor', () => {
   });
 
   it.each([
-    [{ fields: [] }, /fields must be a non-empty array/],
-    [{ fields: 'context.ip' }, /fields must be a non-empty array/],
+    [{ fields: [] }, /option 'fields' is required: a non-empty array of dotted paths/],
+    [{ fields: 'context.ip' }, /option 'fields' must be an array of items that are each a non-empty string, got "context.ip"/],
     [{ fields: ['context..ip'] }, /empty segment/],
     [{ fields: ['__proto__.polluted'] }, /goes through '__proto__'/],
     [{ fields: ['data.constructor.prototype'] }, /goes through 'constructor'/],
-    [{ fields: ['ip'], mode: 'mask' }, /mode must be 'drop' or 'hash'/],
+    [{ fields: ['ip'], mode: 'mask' }, /option 'mode' must be one of "drop", "hash", got "mask"/],
     [{ fields: ['ip'], mode: 'hash' }, /needs a salt/],
     [{ fields: ['ip'], mode: 'hash', salt: 'short' }, /at least 16 characters/],
     [{ fields: ['ip'], salt: SALT }, /salt is only used with mode 'hash'/],

@@ -154,12 +154,12 @@ describe('SegmentBackend options', () => {
   });
 
   it.each([
-    [{ writeKey: 'k', maxPending: 0 }, /maxPending must be an integer of at least 1, got 0/],
+    [{ writeKey: 'k', maxPending: 0 }, /option 'maxPending' must be an integer of 1 or more, got 0/],
     [{ writeKey: 'k', closeTimeout: -1 }, /closeTimeout/],
     [{ writeKey: 'k', flushAt: 1.5 }, /flushAt/],
-    [{ writeKey: 'k', host: 'api.segment.io' }, /host must be a URL/],
-    [{ writeKey: 42 }, /writeKey must be a string/],
-    [{ writeKey: 'k', anonymousId: 'session' }, /anonymousId must be a function/],
+    [{ writeKey: 'k', host: 'api.segment.io' }, /option 'host' must be a URL such as/],
+    [{ writeKey: 42 }, /option 'writeKey' must be a string, got 42/],
+    [{ writeKey: 'k', anonymousId: 'session' }, /option 'anonymousId' must be a function/],
   ])('refuses %j', (options, message) => {
     expect(() => new SegmentBackend(options as never)).toThrow(message);
   });
