@@ -102,3 +102,5 @@ export { gracefulShutdown, onShutdownSignals, trackServer } from './operations/s
 export type { GracefulShutdownOptions, ShutdownReport, ShutdownServer, ShutdownSignalOptions } from './operations/shutdown';
 export { readTrackingLog } from './operations/reader';
 export type { ReadTrackingLogOptions, SkippedLine, SkippedLineReason, TrackingLogReadStats, TrackingLogReader } from './operations/reader';
+export { defineOptions, option, OptionsError, OptionsSchema } from './core/options';
+export type { OptionFields, OptionPath, OptionType, OptionsOf, TypeOfOption } from './core/options';
