@@ -44,8 +44,10 @@ export { serverTrack } from './views/server-track';
 export type { ServerTrackRequest } from './views/server-track';
 export { taskTrack } from './views/task-track';
 export type { TaskRequestInfo } from './views/task-track';
-export { courseContextFromUrl, parseCourseKey } from './request/course';
-export type { CourseContext, CourseKey } from './request/course';
+export { courseContextFromUrl } from './request/course';
+export { parseCourseKey } from './keys/course-key';
+export type { CourseContext } from './request/course';
+export type { CourseKey } from './keys/course-key';
 export { PrefixedEventProcessor } from './processors/prefixed-event';
 export type { PrefixedEventProcessorOptions } from './processors/prefixed-event';
 export { EventTransformer } from './processors/transformers/base';
@@ -59,8 +61,8 @@ export {
   PreviousSelectedEventTransformer,
 } from './processors/transformers/sequence';
 export { VideoEventTransformer, VIDEO_EVENT_TYPES } from './processors/transformers/video';
-export { parseUsageKey, usageKeyHtmlId } from './processors/transformers/usage-key';
-export type { UsageKey } from './processors/transformers/usage-key';
+export { parseUsageKey, usageKeyHtmlId } from './keys/usage-key';
+export type { UsageKey } from './keys/usage-key';
 export {
   createNewEventTransactionId,
   getEventTransactionId,

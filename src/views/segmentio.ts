@@ -1,5 +1,5 @@
 import { assignOwn, isPlainObject } from '../encoding/objects';
-import { parseCourseKey } from '../request/course';
+import { parseCourseKey } from '../keys/course-key';
 import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../request/nesting';
 import { parseIsoTimestamp } from '../encoding/timestamp';
 import type { Tracker } from '../core/tracker';

@@ -1,4 +1,5 @@
-import { courseContextFromCourseId, courseContextFromUrl, parseCourseKey } from '../../src/request/course';
+import { parseCourseKey } from '../../src/keys/course-key';
+import { courseContextFromCourseId, courseContextFromUrl } from '../../src/request/course';
 
 const EMPTY = { course_id: '', org_id: '', enterprise_uuid: '' };
 const TEST_COURSE = { course_id: 'test/course_name/course_run', org_id: 'test', enterprise_uuid: '' };

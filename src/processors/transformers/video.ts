@@ -1,7 +1,7 @@
 import { isPlainObject } from '../../encoding/objects';
 import { isPythonFalsy } from '../../encoding/python-truth';
 import { EventTransformer } from './base';
-import { parseUsageKey, usageKeyHtmlId } from './usage-key';
+import { parseUsageKey, usageKeyHtmlId } from '../../keys/usage-key';
 
 /** The `edx.video.*` names the video transformer rewrites, and their legacy `event_type`. */
 export const VIDEO_EVENT_TYPES: Readonly<Record<string, string>> = Object.freeze({

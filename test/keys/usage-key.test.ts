@@ -1,4 +1,4 @@
-import { parseUsageKey, usageKeyHtmlId } from '../../../src/processors/transformers/usage-key';
+import { parseUsageKey, usageKeyHtmlId } from '../../src/keys/usage-key';
 
 function htmlId(text: string): string | null {
   const key = parseUsageKey(text);
