@@ -61,6 +61,7 @@ export {
   PreviousSelectedEventTransformer,
 } from './processors/transformers/sequence';
 export { VideoEventTransformer, VIDEO_EVENT_TYPES } from './processors/transformers/video';
+export { ForumThreadViewedEventTransformer, FORUM_THREAD_VIEWED_LABEL, BI_SCREEN_VIEWED_NAME } from './processors/transformers/forum-thread-viewed';
 export { parseUsageKey, usageKeyHtmlId } from './keys/usage-key';
 export type { UsageKey } from './keys/usage-key';
 export {

@@ -1,5 +1,6 @@
 import { assignOwn, isPlainObject } from '../encoding/objects';
 import { parseCourseKey } from '../keys/course-key';
+import { BI_SCREEN_VIEWED_NAME, FORUM_THREAD_VIEWED_LABEL } from '../processors/transformers/forum-thread-viewed';
 import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../request/nesting';
 import { parseIsoTimestamp } from '../encoding/timestamp';
 import type { Tracker } from '../core/tracker';
@@ -53,8 +54,6 @@ export class SegmentioValidationError extends Error {
 }
 
 const DEFAULT_SOURCE_MAP: Record<string, string> = { 'analytics-android': 'mobile', 'analytics-ios': 'mobile' };
-const FORUM_THREAD_VIEWED_LABEL = 'Forum: View Thread';
-const BI_SCREEN_VIEWED_NAME = 'edx.bi.app.navigation.screen';
 
 /** Python's `source.get(key, fallback)`: a present key's value, null included. */
 function valueOf<T>(source: Record<string, T>, key: string, fallback: T): T;

@@ -1,5 +1,6 @@
 import type { EventTransformerClass } from './base';
 import { TransformerRegistry } from './registry';
+import { ForumThreadViewedEventTransformer } from './forum-thread-viewed';
 import { NextSelectedEventTransformer, PreviousSelectedEventTransformer, SequenceTabSelectedEventTransformer } from './sequence';
 import { VideoEventTransformer } from './video';
 
@@ -7,7 +8,8 @@ import { VideoEventTransformer } from './video';
  * The shared registry (Open edX's class-level `EventTransformerRegistry.mapping`),
  * which `PrefixedEventProcessor` uses unless given another. It starts with Open
  * edX's transformers: `edx.ui.lms.sequence.tab_selected`, `...next_selected`,
- * `...previous_selected`, and the prefix `edx.video.`.
+ * `...previous_selected`, the prefix `edx.video.`, and the mobile apps' screen views
+ * (`edx.bi.app.navigation.screen`: forum thread views, the rest dropped).
  */
 export const transformerRegistry = new TransformerRegistry();
 
@@ -16,6 +18,7 @@ for (const transformer of [
   NextSelectedEventTransformer,
   PreviousSelectedEventTransformer,
   VideoEventTransformer,
+  ForumThreadViewedEventTransformer,
 ]) {
   transformerRegistry.register(transformer.matchKey, transformer);
 }

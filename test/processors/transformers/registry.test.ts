@@ -35,11 +35,12 @@ describe('the shared registry (test_shim.py)', () => {
     },
   );
 
-  it('holds the four Open edX transformers', () => {
+  it("holds Open edX's five transformers", () => {
     expect(transformerRegistry.keys()).toEqual([
       'edx.ui.lms.sequence.tab_selected',
       'edx.ui.lms.sequence.next_selected',
       'edx.ui.lms.sequence.previous_selected',
+      'edx.bi.app.navigation.screen',
       'edx.video.',
     ]);
   });
