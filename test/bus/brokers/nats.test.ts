@@ -2,14 +2,14 @@
 // tests, a private nats-server with its own store directory for the restart test.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from 'nats';
-import { MemoryBackend } from '../../src/backends/memory';
-import { createEventBusConsumer } from '../../src/bus/consumer';
-import { EventBusBackend } from '../../src/bus/event-bus-backend';
-import { NatsJetStreamTransport } from '../../src/bus/nats-transport';
-import { deleteNatsStreams, describeWithNats, describeWithPrivateServer, NATS_URL, privateNats, stopPrivateServers, uniqueStream, type PrivateServer } from './support/brokers';
-import { killChildren } from './support/children';
-import { sameLinesScenario } from './support/same-lines';
-import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from './support/scenarios';
+import { MemoryBackend } from '../../../src/backends/memory';
+import { createEventBusConsumer } from '../../../src/bus/consumer';
+import { EventBusBackend } from '../../../src/bus/event-bus-backend';
+import { NatsJetStreamTransport } from '../../../src/bus/nats-transport';
+import { deleteNatsStreams, describeWithNats, describeWithPrivateServer, NATS_URL, privateNats, stopPrivateServers, uniqueStream, type PrivateServer } from '../support/brokers';
+import { killChildren } from '../support/children';
+import { sameLinesScenario } from '../support/same-lines';
+import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from '../support/scenarios';
 
 const transport = { nats: { servers: NATS_URL } };
 const streams: string[] = [];

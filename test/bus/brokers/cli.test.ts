@@ -1,12 +1,12 @@
 // `eventtracking consume` as a child process: the CLI (src/cli/index.ts, bundled from the
 // sources) reads a real bus into a tracking.log, prints progress, and stops cleanly on SIGTERM.
 import { readFileSync, existsSync } from 'node:fs';
-import { EventBusBackend } from '../../src/bus/event-bus-backend';
-import { createBusTransport, type BusTransportSpec } from '../../src/bus/from-config';
-import { Tracker } from '../../src/core/tracker';
-import { deleteNatsStreams, deleteRedisStreams, describeWithNats, describeWithRedis, NATS_URL, REDIS_URL, uniqueStream } from './support/brokers';
-import { killChildren, startChild } from './support/children';
-import { tempFile, waitFor, removeTempFiles } from './support/scenarios';
+import { EventBusBackend } from '../../../src/bus/event-bus-backend';
+import { createBusTransport, type BusTransportSpec } from '../../../src/bus/from-config';
+import { Tracker } from '../../../src/core/tracker';
+import { deleteNatsStreams, deleteRedisStreams, describeWithNats, describeWithRedis, NATS_URL, REDIS_URL, uniqueStream } from '../support/brokers';
+import { killChildren, startChild } from '../support/children';
+import { tempFile, waitFor, removeTempFiles } from '../support/scenarios';
 
 const CLI = 'src/cli/index.ts';
 const redisStreams: string[] = [];

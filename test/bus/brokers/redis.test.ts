@@ -2,19 +2,19 @@
 // private redis-server with the append-only file on for the restart test.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { MemoryBackend } from '../../src/backends/memory';
-import { createEventBusConsumer } from '../../src/bus/consumer';
-import { encodeEnvelope } from '../../src/bus/envelope';
-import { EventBusBackend } from '../../src/bus/event-bus-backend';
-import { eventBusBackendEngine } from '../../src/bus/from-config';
-import { createTracker } from '../../src/config/create-tracker';
-import { registerEngine } from '../../src/config/engine-registry';
-import { RedisStreamTransport } from '../../src/bus/redis-transport';
-import { pairsOf } from '../../src/bus/redis-replies';
-import { deleteRedisStreams, describeWithPrivateServer, describeWithRedis, privateRedis, REDIS_URL, stopPrivateServers, uniqueStream, type PrivateServer } from './support/brokers';
-import { killChildren } from './support/children';
-import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from './support/scenarios';
-import { sameLinesScenario } from './support/same-lines';
+import { MemoryBackend } from '../../../src/backends/memory';
+import { createEventBusConsumer } from '../../../src/bus/consumer';
+import { encodeEnvelope } from '../../../src/bus/envelope';
+import { EventBusBackend } from '../../../src/bus/event-bus-backend';
+import { eventBusBackendEngine } from '../../../src/bus/from-config';
+import { createTracker } from '../../../src/config/create-tracker';
+import { registerEngine } from '../../../src/config/engine-registry';
+import { RedisStreamTransport } from '../../../src/bus/redis-transport';
+import { pairsOf } from '../../../src/bus/redis-replies';
+import { deleteRedisStreams, describeWithPrivateServer, describeWithRedis, privateRedis, REDIS_URL, stopPrivateServers, uniqueStream, type PrivateServer } from '../support/brokers';
+import { killChildren } from '../support/children';
+import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from '../support/scenarios';
+import { sameLinesScenario } from '../support/same-lines';
 
 const transport = { redis: { url: REDIS_URL } };
 const streams: string[] = [];
