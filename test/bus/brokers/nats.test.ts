@@ -173,6 +173,20 @@ describeWithNats('event bus on NATS JetStream', () => {
     expect(messages).toBe(50);
   }, 30000);
 
+  it('uses your own connection, leaves it open, and refuses connection options beside it', async () => {
+    const name = stream('own');
+    await withNats(async (nc) => {
+      expect(() => new NatsJetStreamTransport({ connection: nc, servers: NATS_URL, connectionOptions: { name: 'x' } })).toThrow(
+        'NatsJetStreamTransport: give connection, or servers and connectionOptions for the connection this transport opens, not both',
+      );
+      const nats = new NatsJetStreamTransport({ connection: nc });
+      await nats.publish(name, [{ id: 'own-1', body: '{}' }]);
+      await nats.close();
+      expect(nc.isClosed()).toBe(false);
+      expect((await (await nc.jetstreamManager()).streams.info(name)).state.messages).toBe(1);
+    });
+  }, 30000);
+
   it("a central LoggerBackend writes the producer's own lines, time and all", async () => {
     const { producerLines, consumerLines } = await sameLinesScenario(transport, stream('same'));
     expect(producerLines).toHaveLength(26);
