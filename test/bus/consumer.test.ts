@@ -33,7 +33,7 @@ describe('EventBusConsumer options', () => {
     [{ stream: undefined }, "option 'stream' is required: the name of the bus stream, such as 'edx:events'"],
     [{ transport: undefined }, "option 'transport' is required: the broker, for example new RedisStreamTransport({ url })"],
   ])('refuses a wrong or missing value, saying what it takes: %j', (options, detail) => {
-    expect(() => createEventBusConsumer({ ...required, ...options } as never)).toThrow(new OptionsError('createEventBusConsumer', detail));
+    expect(() => new EventBusConsumer({ ...required, ...options } as never)).toThrow(new OptionsError('createEventBusConsumer', detail));
   });
 
   it('fills in the defaults', () => {

@@ -118,11 +118,11 @@ describe('the EventBusBackend engine', () => {
 
   it('via edxDefaults({ bus }), takes snake_case names at every level', async () => {
     const tracker = createTracker(
-      edxDefaults({ trackingLog, bus: { stream: 's', close_timeout: 100, nats: { servers: 'nats://127.0.0.1:1', duplicate_window: 60000, stream_config: { max_age: 1 } } } as never }),
+      edxDefaults({ trackingLog, bus: { stream: 's', close_timeout: 100, redis: { url: 'redis://127.0.0.1:1', dead_letter_suffix: ':dlq' } } as never }),
     );
     const bus = busOf(tracker);
-    expect(bus.transport).toBeInstanceOf(NatsJetStreamTransport);
     expect(bus.closeTimeout).toBe(100);
+    expect((bus.transport as RedisStreamTransport).deadLetterStream('s')).toBe('s:dlq');
     await tracker.close();
   });
 });

@@ -1,5 +1,5 @@
 // A bus transport in memory for the tests that need no broker: its publish does what
-// the test scripts, and records what it was given.
+// the test scripts, and records what it was given; nothing is ever there to read.
 import type { BusRecord, BusTransport } from '../../../src/bus/transport';
 
 /** A transport whose publish does what `behaviour` says, recording what it was given. */
@@ -14,7 +14,8 @@ export function scriptedTransport(behaviour: (records: readonly BusRecord[], cal
     },
     ensureGroup: async () => undefined,
     readOwnPending: async () => [],
-    read: async () => [],
+    // Like a broker with nothing to deliver: a read waits its blockMs, so a consumer left running does not spin.
+    read: (_stream, _group, _consumer, options) => new Promise((resolve) => setTimeout(() => resolve([]), options.blockMs).unref()),
     ack: async () => undefined,
     claim: async () => [],
     release: async () => false,
