@@ -1,13 +1,14 @@
 /**
- * The event-bus suite (`npm run test:bus`): real Redis and NATS JetStream on
- * 127.0.0.1, producer and consumer child processes, broker restarts. Not part of
- * `npm test` (jest.config.js leaves test/bus out): it takes over a minute. Under
+ * The event bus's broker suite (`npm run test:bus`, test/bus/brokers): real Redis and
+ * NATS JetStream on 127.0.0.1, producer and consumer child processes, broker restarts.
+ * Not part of `npm test` (jest.config.js leaves test/bus/brokers out): it takes over a
+ * minute. The bus's tests that need no broker (test/bus/*.test.ts) run in `npm test`. Under
  * REQUIRE_REDIS=1 / REQUIRE_NATS=1 (as .ci/run sets) a missing broker fails the suite.
  * @type {import('jest').Config}
  */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test/bus'],
+  roots: ['<rootDir>/test/bus/brokers'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],

@@ -4,8 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The reliability suite has its own config and script: jest.reliability.config.js.
-  // So has the event-bus suite (real Redis and NATS, over a minute): jest.bus.config.js, `npm run test:bus`.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/', '<rootDir>/test/bus/'],
+  // So have the event bus's broker tests (real Redis and NATS, over a minute), in test/bus/brokers:
+  // jest.bus.config.js, `npm run test:bus`. The bus's other tests (test/bus/*.test.ts) run here.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/', '<rootDir>/test/bus/brokers/'],
   transform: {
     // tsconfig sets isolatedModules, so ts-jest only transpiles; type errors are
     // caught by `npm run typecheck`, which `npm test` runs first.

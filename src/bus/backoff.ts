@@ -23,13 +23,3 @@ export function sleep(ms: number, unref = false): Promise<void> {
     if (unref) timer.unref();
   });
 }
-
-/** Checks that `value` (an option) is an integer in [min, max]; throws a TypeError naming it. */
-export function integerOption(owner: string, name: string, value: unknown, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `between ${min} and ${max}`;
-    throw new TypeError(`${owner}: ${name} must be an integer ${range}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}

@@ -1,66 +1,76 @@
 import os from 'node:os';
 import { logFailure } from '../core/errors';
+import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
+import { backendsOption, processorsOption } from '../core/routing';
 import type { Backend, ErrorReporter, Processor } from '../core/types';
-import { integerOption } from './backoff';
 import type { BusTransport } from './transport';
 
-/** Options of {@link createEventBusConsumer}. */
-export interface EventBusConsumerOptions {
+const COMPONENT = 'createEventBusConsumer';
+const int = (min: number) => option.number({ min, integer: true });
+
+/** The options of {@link createEventBusConsumer} (and of `new EventBusConsumer`). */
+export const eventBusConsumerOptions = defineOptions(COMPONENT, {
   /** The broker: a {@link RedisStreamTransport}, a {@link NatsJetStreamTransport}, or your own. Required. */
-  transport: BusTransport;
+  transport: option.instance<BusTransport>(
+    'a bus transport (for example new RedisStreamTransport({ url }))',
+    (value) => typeof (value as Partial<BusTransport> | null)?.read === 'function',
+  ),
   /** The bus stream to read. Required. */
-  stream: string;
+  stream: option.string({ nonEmpty: true }),
   /**
    * The consumer group. Each group gets every event once (its members share the work);
    * a group created by the consumer reads from the stream's start. Required.
    */
-  group: string;
+  group: option.string({ nonEmpty: true }),
   /**
    * This member's name in the group. Restarting under the same name picks up what the
    * previous run left unacked at once (Redis); another name claims it after `claimIdleMs`.
    * Default: `<hostname>-<pid>`.
    */
-  consumer?: string;
+  consumer: option.string({ nonEmpty: true }),
   /** The backends, by name; called in sorted-name order. Default: none. */
-  backends?: Record<string, Backend>;
+  backends: backendsOption,
   /** Processors run on each event before the backends, as in a RoutingBackend. Default: none. */
-  processors?: Processor[];
+  processors: processorsOption,
   /** What a processor that throws does: as RoutingBackend's `failClosed`. Default: false. */
-  failClosed?: boolean;
+  failClosed: option.boolean(),
   /** The most messages read (and delivered, flushed, acked) as one batch. Default: 100. */
-  batchSize?: number;
+  batchSize: int(1),
   /** The longest wait, in ms, of one read for new messages (bounds how long `close()` waits for it). Default: 1000. */
-  blockMs?: number;
+  blockMs: int(1),
   /** Delivery attempts before an event is moved to the dead-letter stream. Default: 5. */
-  maxAttempts?: number;
+  maxAttempts: int(1),
   /** The wait, in ms, before the first retry of a failed event; it doubles per attempt. Default: 500. */
-  retryDelay?: number;
+  retryDelay: int(0),
   /** The longest wait, in ms, before a retry. Default: 10000. */
-  maxRetryDelay?: number;
+  maxRetryDelay: int(0),
   /**
    * A message delivered to a member and not acked for this long, in ms, is taken over
    * (Redis: claimed by `XAUTOCLAIM`; JetStream: the group's ack wait, after which it is
    * redelivered). It must be longer than the slowest batch takes. Default: 30000.
    */
-  claimIdleMs?: number;
+  claimIdleMs: int(1),
   /** How often, in ms, to look for messages to claim. Default: half of `claimIdleMs`, at least 100. */
-  claimInterval?: number;
+  claimInterval: int(1),
   /**
    * How many recent event ids are remembered to skip copies (the dedupe window, in
    * events; about 100 bytes each). Default: 100000.
    */
-  dedupeWindow?: number;
+  dedupeWindow: int(0),
   /** How long, in ms, a backend's flush may take before its batch counts as failed. Default: 30000. */
-  flushTimeout?: number;
+  flushTimeout: int(1),
   /** Whether `close()` closes the backends. Default: true. */
-  closeBackends?: boolean;
+  closeBackends: option.boolean(),
   /** Whether `close()` closes the transport. Default: true. */
-  closeTransport?: boolean;
+  closeTransport: option.boolean(),
   /** The shortest time, in ms, between two reports of the same kind (read errors...). Default: 5000. */
-  reportInterval?: number;
+  reportInterval: int(0),
   /** Receives every failure (backends', processors', the broker's). Default: one line on stderr. */
-  onError?: ErrorReporter;
-}
+  onError: option.function<ErrorReporter>(),
+});
+
+/** Options of {@link createEventBusConsumer}: `transport`, `stream` and `group` are required. */
+export type EventBusConsumerOptions = OptionsOf<typeof eventBusConsumerOptions.fields> & { transport: BusTransport; stream: string; group: string };
 
 /** Counters of an {@link EventBusConsumer}. */
 export interface EventBusConsumerStats {
@@ -86,39 +96,32 @@ export type ConsumerSettings = Required<Omit<EventBusConsumerOptions, 'backends'
   processors: Processor[];
 };
 
-/** Checks the options; throws a TypeError naming the option and the fix. */
-export function consumerSettings(options: EventBusConsumerOptions): ConsumerSettings {
-  const owner = 'createEventBusConsumer';
-  if (!options || typeof options.transport?.read !== 'function') {
-    throw new TypeError(`${owner}: transport is required (for example new RedisStreamTransport({ url }))`);
-  }
-  for (const key of ['stream', 'group'] as const) {
-    if (typeof options[key] !== 'string' || options[key] === '') throw new TypeError(`${owner}: ${key} is required (a non-empty string)`);
-  }
-  if (options.consumer !== undefined && (typeof options.consumer !== 'string' || options.consumer === '')) {
-    throw new TypeError(`${owner}: consumer must be a non-empty string`);
-  }
-  const claimIdleMs = integerOption(owner, 'claimIdleMs', options.claimIdleMs, 30000, 1);
+/** Options already checked by {@link eventBusConsumerOptions}, with the defaults filled in; throws for a required one missing. */
+export function consumerSettings(options: OptionsOf<typeof eventBusConsumerOptions.fields>): ConsumerSettings {
+  const required = (name: string, what: string): never => {
+    throw new OptionsError(COMPONENT, `option '${name}' is required: ${what}`);
+  };
+  const claimIdleMs = options.claimIdleMs ?? 30000;
   return {
-    transport: options.transport,
-    stream: options.stream,
-    group: options.group,
+    transport: options.transport ?? required('transport', 'the broker, for example new RedisStreamTransport({ url })'),
+    stream: options.stream ?? required('stream', "the name of the bus stream, such as 'edx:events'"),
+    group: options.group ?? required('group', "the name of the consumer group, such as 'central'"),
     consumer: options.consumer ?? `${os.hostname()}-${process.pid}`,
     backends: options.backends ?? {},
     processors: options.processors ?? [],
     failClosed: options.failClosed ?? false,
-    batchSize: integerOption(owner, 'batchSize', options.batchSize, 100, 1),
-    blockMs: integerOption(owner, 'blockMs', options.blockMs, 1000, 1),
-    maxAttempts: integerOption(owner, 'maxAttempts', options.maxAttempts, 5, 1),
-    retryDelay: integerOption(owner, 'retryDelay', options.retryDelay, 500, 0),
-    maxRetryDelay: integerOption(owner, 'maxRetryDelay', options.maxRetryDelay, 10000, 0),
+    batchSize: options.batchSize ?? 100,
+    blockMs: options.blockMs ?? 1000,
+    maxAttempts: options.maxAttempts ?? 5,
+    retryDelay: options.retryDelay ?? 500,
+    maxRetryDelay: options.maxRetryDelay ?? 10000,
     claimIdleMs,
-    claimInterval: integerOption(owner, 'claimInterval', options.claimInterval, Math.max(100, Math.floor(claimIdleMs / 2)), 1),
-    dedupeWindow: integerOption(owner, 'dedupeWindow', options.dedupeWindow, 100000, 0),
-    flushTimeout: integerOption(owner, 'flushTimeout', options.flushTimeout, 30000, 1),
+    claimInterval: options.claimInterval ?? Math.max(100, Math.floor(claimIdleMs / 2)),
+    dedupeWindow: options.dedupeWindow ?? 100000,
+    flushTimeout: options.flushTimeout ?? 30000,
     closeBackends: options.closeBackends ?? true,
     closeTransport: options.closeTransport ?? true,
-    reportInterval: integerOption(owner, 'reportInterval', options.reportInterval, 5000, 0),
+    reportInterval: options.reportInterval ?? 5000,
     onError: options.onError ?? logFailure,
   };
 }

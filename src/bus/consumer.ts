@@ -2,7 +2,7 @@ import { toError } from '../core/errors';
 import { ThrottledReporter } from '../core/throttled-reporter';
 import type { ErrorReporter, FailureInfo } from '../core/types';
 import { backoffDelay, sleep } from './backoff';
-import { consumerSettings, type ConsumerSettings, type EventBusConsumerOptions, type EventBusConsumerStats } from './consumer-options';
+import { consumerSettings, eventBusConsumerOptions, type ConsumerSettings, type EventBusConsumerOptions, type EventBusConsumerStats } from './consumer-options';
 import { deliverBatch, labelProcessors, type DeliveryItem, type LabelledProcessor } from './delivery';
 import { decodeEnvelope } from './envelope';
 import { RecentIds } from './recent-ids';
@@ -36,7 +36,11 @@ export class EventBusConsumer {
   private stopping = false;
   private lastClaim = 0;
 
-  constructor(options: EventBusConsumerOptions) {
+  /** The options of an EventBusConsumer (and of {@link createEventBusConsumer}). */
+  static readonly options = eventBusConsumerOptions;
+
+  constructor(given: EventBusConsumerOptions) {
+    const options = eventBusConsumerOptions.check(given);
     this.settings = consumerSettings(options);
     const report = this.report;
     const names = Object.keys(this.settings.backends).sort();

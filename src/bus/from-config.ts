@@ -1,23 +1,25 @@
-import { isPlainObject } from '../encoding/objects';
 import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import { EventBusBackend, eventBusBackendFields, isBusTransport, type EventBusBackendOptions } from './event-bus-backend';
-import { NatsJetStreamTransport, type NatsJetStreamTransportOptions } from './nats-transport';
-import { RedisStreamTransport, type RedisStreamTransportOptions } from './redis-transport';
+import { NatsJetStreamTransport } from './nats-transport';
+import { RedisStreamTransport } from './redis-transport';
 import type { BusTransport } from './transport';
 
 const transportSpecFields = {
-  /** Options of a {@link RedisStreamTransport}, or its URL. Default: none. */
-  redis: option.anyOf(
-    option.string({ nonEmpty: true }),
-    option.instance<RedisStreamTransportOptions>('an object of RedisStreamTransport options', isPlainObject),
-  ),
-  /** Options of a {@link NatsJetStreamTransport}, or its server URL(s). Default: none. */
-  nats: option.anyOf(
-    option.string({ nonEmpty: true }),
-    option.arrayOf(option.string({ nonEmpty: true })),
-    option.instance<NatsJetStreamTransportOptions>('an object of NatsJetStreamTransport options', isPlainObject),
-  ),
+  /**
+   * A {@link RedisStreamTransport}: its options (snake_case names accepted), or its URL
+   * alone. `null` stands for none. Default: none.
+   */
+  redis: option.nullable(option.anyOf(RedisStreamTransport.options.fields.url, option.object(RedisStreamTransport.options.fields))),
+  /**
+   * A {@link NatsJetStreamTransport}: its options (snake_case names accepted), or its
+   * server URL(s) alone. `null` stands for none. Default: none.
+   */
+  nats: option.nullable(option.anyOf(NatsJetStreamTransport.options.fields.servers, option.object(NatsJetStreamTransport.options.fields))),
 } as const;
+
+const busTransportOptions = defineOptions('createBusTransport', transportSpecFields);
+
+const given = (value: unknown): boolean => value !== undefined && value !== null;
 
 /**
  * A transport as plain data: `{ redis: { url } }` (or `{ redis: 'redis://...' }`) for
@@ -26,20 +28,35 @@ const transportSpecFields = {
  */
 export type BusTransportSpec = OptionsOf<typeof transportSpecFields>;
 
-/** Builds the transport a {@link BusTransportSpec} describes. Throws a TypeError naming the fix. */
-export function createBusTransport(spec: BusTransportSpec, owner = 'bus transport'): BusTransport {
-  const given = (['redis', 'nats'] as const).filter((key) => spec[key] !== undefined && spec[key] !== null);
-  if (given.length !== 1) {
-    throw new TypeError(`${owner}: give exactly one of redis: { url } and nats: { servers }${given.length ? ` (got ${given.join(' and ')})` : ''}`);
-  }
-  if (given[0] === 'redis') {
-    const redis = spec.redis as RedisStreamTransportOptions | string;
-    return new RedisStreamTransport(typeof redis === 'string' ? { url: redis } : redis);
-  }
-  const nats = spec.nats as NatsJetStreamTransportOptions | string | string[];
-  return new NatsJetStreamTransport(typeof nats === 'string' || Array.isArray(nats) ? { servers: nats } : nats);
+/**
+ * Builds the transport a {@link BusTransportSpec} describes. Every option is checked,
+ * snake_case names accepted: a mistake throws an {@link OptionsError} naming it.
+ */
+export function createBusTransport(spec: BusTransportSpec): BusTransport {
+  return buildTransport(busTransportOptions.checkData(spec), 'createBusTransport', '');
 }
 
+/** Builds the transport of a checked spec; `path` is where the spec sits in `component`'s options. */
+function buildTransport(spec: BusTransportSpec, component: string, path: string): BusTransport {
+  const keys = (['redis', 'nats'] as const).filter((key) => given(spec[key]));
+  if (keys.length !== 1) {
+    const got = keys.length ? ` (got ${keys.map((key) => path + key).join(' and ')})` : '';
+    throw new OptionsError(component, `give exactly one of ${path}redis: { url } and ${path}nats: { servers }${got}`);
+  }
+  const key = keys[0] as 'redis' | 'nats';
+  try {
+    if (key === 'redis') {
+      const redis = spec.redis as NonNullable<BusTransportSpec['redis']>;
+      return new RedisStreamTransport(typeof redis === 'string' ? { url: redis } : redis);
+    }
+    const nats = spec.nats as NonNullable<BusTransportSpec['nats']>;
+    return new NatsJetStreamTransport(typeof nats === 'string' || Array.isArray(nats) ? { servers: nats } : nats);
+  } catch (error) {
+    // What the spec's check cannot see: a rule between two of the transport's options.
+    if (error instanceof OptionsError) throw new OptionsError(component, `${path}${key}: ${error.detail}`);
+    throw error;
+  }
+}
 
 /**
  * The options of the `EventBusBackend` engine (and of `edxDefaults({ bus })`): the
@@ -49,10 +66,7 @@ export function createBusTransport(spec: BusTransportSpec, owner = 'bus transpor
 export const eventBusEngineOptions = defineOptions('EventBusBackend', {
   ...transportSpecFields,
   /** A transport object, or a transport as data (`{ redis: ... }`). Default: built from `redis` or `nats`. */
-  transport: option.anyOf(
-    option.instance<BusTransport>('a bus transport', isBusTransport),
-    option.object(transportSpecFields),
-  ),
+  transport: option.anyOf(option.instance<BusTransport>('a bus transport', isBusTransport), option.object(transportSpecFields)),
   ...eventBusBackendFields,
 });
 
@@ -62,19 +76,19 @@ export type EventBusEngineOptions = OptionsOf<typeof eventBusEngineOptions.field
 /**
  * The `EventBusBackend` engine of `createTracker` / `registerEngine`: builds the
  * transport from `redis` or `nats` (see {@link BusTransportSpec}) unless a
- * `transport` object is given, then the backend.
+ * `transport` object is given, then the backend. The options are configuration
+ * data: snake_case names are accepted at every level.
  *
  * @example createTracker({ backends: { bus: { engine: 'EventBusBackend', options: { redis: { url }, stream: 'edx:events' } } } })
  */
 export function eventBusBackendEngine(options: Record<string, unknown>): EventBusBackend {
-  const { redis, nats, transport, ...rest } = eventBusEngineOptions.check(options);
-  if (transport !== undefined && (redis !== undefined || nats !== undefined)) {
+  const { redis, nats, transport, ...rest } = eventBusEngineOptions.checkData(options);
+  if (transport !== undefined && (given(redis) || given(nats))) {
     throw new OptionsError('EventBusBackend', 'give transport, or redis / nats as data, not both');
   }
   let built: BusTransport;
-  if (transport === undefined) built = createBusTransport({ redis, nats }, 'EventBusBackend');
-  // `transport: { redis: ... }` as data works too.
-  else if (isPlainObject(transport)) built = createBusTransport(transport as BusTransportSpec, 'EventBusBackend');
-  else built = transport;
+  if (transport === undefined) built = buildTransport({ redis, nats }, 'EventBusBackend', '');
+  else if (isBusTransport(transport)) built = transport;
+  else built = buildTransport(transport, 'EventBusBackend', 'transport.'); // `transport: { redis: ... }` as data
   return new EventBusBackend({ ...rest, transport: built } as EventBusBackendOptions);
 }

@@ -1,45 +1,16 @@
 import type { JetStreamClient, JetStreamManager, JsMsg, NatsConnection } from 'nats';
 import { logFailure, toError } from '../core/errors';
+import { OptionsError } from '../core/options';
 import { ThrottledReporter } from '../core/throttled-reporter';
 import type { ErrorReporter } from '../core/types';
 import { NatsFeed } from './nats-feed';
+import { natsJetStreamTransportOptions, type NatsJetStreamTransportOptions } from './nats-transport-options';
 import { requireOptional } from './optional-require';
 import type { BusMessage, BusRecord, BusTransport, DeadLetterInfo, ReadOptions } from './transport';
 
 type NatsModule = typeof import('nats');
 
-/** The part of a `nats` connection this transport uses (a `NatsConnection` of the `nats` package, v2.29). */
-export interface NatsConnectionLike {
-  jetstream(): unknown;
-  jetstreamManager(): Promise<unknown>;
-  flush(): Promise<void>;
-  close(): Promise<void>;
-  isClosed(): boolean;
-}
-
-/** Options of {@link NatsJetStreamTransport}. */
-export interface NatsJetStreamTransportOptions {
-  /** The server(s). Default: `'nats://127.0.0.1:4222'`. */
-  servers?: string | string[];
-  /** Your own connection; it is not closed by `close()`. Default: one this transport opens. */
-  connection?: NatsConnectionLike;
-  /** More `connect()` options for the connection this transport opens. Default: none. */
-  connectionOptions?: Record<string, unknown>;
-  /**
-   * How long, in ms, JetStream remembers a `Nats-Msg-Id` to drop a re-published copy
-   * (the stream's `duplicate_window`, set when this transport creates the stream).
-   * Default: 120000 (JetStream's own default).
-   */
-  duplicateWindow?: number;
-  /** Where a stream this transport creates keeps its messages. Default: `'file'`. */
-  storage?: 'file' | 'memory';
-  /** More settings for a stream this transport creates (`max_age`, `max_bytes`, `replicas`...). Default: none. */
-  streamConfig?: Record<string, unknown>;
-  /** How long, in ms, a publish waits for JetStream's acknowledgement. Default: 5000. */
-  publishTimeout?: number;
-  /** Receives connection errors (throttled) until a bus component binds its own reporter. Default: stderr. */
-  onError?: ErrorReporter;
-}
+export type { NatsConnectionLike, NatsJetStreamTransportOptions } from './nats-transport-options';
 
 /**
  * A {@link BusTransport} on NATS JetStream. A bus stream `S` is a JetStream stream
@@ -54,7 +25,7 @@ export interface NatsJetStreamTransportOptions {
  */
 export class NatsJetStreamTransport implements BusTransport {
   readonly kind = 'nats';
-  private readonly options: NatsJetStreamTransportOptions;
+  private readonly settings: NatsJetStreamTransportOptions;
   private readonly nats: NatsModule;
   private connecting?: Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }>;
   private readonly streams = new Map<string, Promise<void>>();
@@ -66,8 +37,16 @@ export class NatsJetStreamTransport implements BusTransport {
   private readonly decoder = new TextDecoder();
   private closed = false;
 
-  constructor(options: NatsJetStreamTransportOptions = {}) {
-    this.options = options;
+  /** The options of a NatsJetStreamTransport; `createTracker` and `edxDefaults({ bus })` check configuration data with it. */
+  static readonly options = natsJetStreamTransportOptions;
+
+  constructor(given: NatsJetStreamTransportOptions = {}) {
+    const options = natsJetStreamTransportOptions.check(given);
+    const forOwnConnection = (['servers', 'connectionOptions'] as const).filter((key) => options[key] !== undefined);
+    if (options.connection && forOwnConnection.length > 0) {
+      throw new OptionsError('NatsJetStreamTransport', `give connection, or ${forOwnConnection.join(' and ')} for the connection this transport opens, not both`);
+    }
+    this.settings = options;
     this.nats = requireOptional<NatsModule>('nats', 'NatsJetStreamTransport');
     this.report = options.onError ?? logFailure;
     this.reporter = new ThrottledReporter(() => this.report, 5000);
@@ -92,7 +71,7 @@ export class NatsJetStreamTransport implements BusTransport {
     const { js } = await this.ready();
     await this.ensureStream(stream);
     const subject = this.eventsSubject(stream);
-    const timeout = this.options.publishTimeout ?? 5000;
+    const timeout = this.settings.publishTimeout ?? 5000;
     await Promise.all(records.map((record) => js.publish(subject, this.encoder.encode(record.body), { msgID: record.id, timeout })));
   }
 
@@ -191,7 +170,7 @@ export class NatsJetStreamTransport implements BusTransport {
     const { nc } = await this.connecting.catch(() => ({ nc: undefined }));
     if (!nc || nc.isClosed()) return;
     await nc.flush().catch(() => undefined);
-    if (!this.options.connection) await nc.close();
+    if (!this.settings.connection) await nc.close();
   }
 
   private ready(): Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> {
@@ -204,13 +183,13 @@ export class NatsJetStreamTransport implements BusTransport {
   }
 
   private async open(): Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> {
-    const nc = (this.options.connection as NatsConnection | undefined) ??
+    const nc = (this.settings.connection as NatsConnection | undefined) ??
       (await this.nats.connect({
-        servers: this.options.servers ?? 'nats://127.0.0.1:4222',
+        servers: this.settings.servers ?? 'nats://127.0.0.1:4222',
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
         waitOnFirstConnect: true,
-        ...this.options.connectionOptions,
+        ...this.settings.connectionOptions,
       }));
     void this.watch(nc);
     return { nc, js: nc.jetstream(), jsm: await nc.jetstreamManager() };
@@ -249,10 +228,10 @@ export class NatsJetStreamTransport implements BusTransport {
       await jsm.streams.add({
         name: stream,
         subjects: [this.eventsSubject(stream), this.deadLetterSubject(stream)],
-        storage: this.options.storage === 'memory' ? this.nats.StorageType.Memory : this.nats.StorageType.File,
+        storage: this.settings.storage === 'memory' ? this.nats.StorageType.Memory : this.nats.StorageType.File,
         retention: this.nats.RetentionPolicy.Limits,
-        duplicate_window: this.nats.nanos(this.options.duplicateWindow ?? 120000),
-        ...this.options.streamConfig,
+        duplicate_window: this.nats.nanos(this.settings.duplicateWindow ?? 120000),
+        ...this.settings.streamConfig,
       });
     }
   }

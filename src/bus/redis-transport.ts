@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { logFailure } from '../core/errors';
+import { OptionsError } from '../core/options';
 import { ThrottledReporter } from '../core/throttled-reporter';
 import type { ErrorReporter } from '../core/types';
 import { requireOptional } from './optional-require';
+import { redisStreamTransportOptions, type RedisClientLike, type RedisStreamTransportOptions } from './redis-transport-options';
 import { autoclaimReply, compareStreamIds, errorText, groupInfo, pairsOf, pendingCounts, readReply } from './redis-replies';
 import type { BusMessage, BusRecord, BusTransport, ClaimOptions, DeadLetterInfo, ReadOptions } from './transport';
 
@@ -10,51 +12,7 @@ import type { BusMessage, BusRecord, BusTransport, ClaimOptions, DeadLetterInfo,
 const PUBLISH_SCRIPT = "for i = 1, #ARGV, 2 do redis.call('XADD', KEYS[1], '*', 'id', ARGV[i], 'body', ARGV[i + 1]) end return #ARGV / 2";
 const PUBLISH_SHA = createHash('sha1').update(PUBLISH_SCRIPT).digest('hex');
 
-/** The part of a node-redis (v5 or later) client this transport uses. */
-export interface RedisClientLike {
-  readonly isOpen: boolean;
-  connect(): Promise<unknown>;
-  sendCommand(args: string[]): Promise<unknown>;
-  multi(): { addCommand(args: string[]): unknown; exec(): Promise<unknown>; execAsPipeline(): Promise<unknown> };
-  duplicate(): RedisClientLike;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  close?(): Promise<void>;
-  quit?(): Promise<unknown>;
-  destroy?(): void;
-}
-
-/** Options of {@link RedisStreamTransport}. */
-export interface RedisStreamTransportOptions {
-  /** The server, as a `redis://` URL. Default: `'redis://127.0.0.1:6379'`. */
-  url?: string;
-  /**
-   * Your own node-redis client (connected or not). It is not closed by `close()`.
-   * Default: a client this transport creates from `url` and `clientOptions`.
-   */
-  client?: RedisClientLike;
-  /** More `createClient` options for the client this transport creates. Default: none. */
-  clientOptions?: Record<string, unknown>;
-  /**
-   * The longest wait, in ms, between two reconnection attempts (they start at 50 ms and
-   * grow by 50 ms per attempt). Commands issued while disconnected wait in node-redis's
-   * offline queue and go out on reconnection. Default: 2000.
-   */
-  maxReconnectDelay?: number;
-  /** Appended to a stream's name to name its dead-letter stream. Default: `':dead'`. */
-  deadLetterSuffix?: string;
-  /**
-   * How a batch is added: `'script'` runs one Lua script (`EVALSHA`) that `XADD`s every
-   * event of the batch, atomically; `'pipeline'` sends one `XADD` per event in a
-   * pipeline (for servers where scripts are not allowed; several times the client CPU).
-   * `'script'` falls back to `'pipeline'` by itself if the server refuses scripts.
-   * Default: `'script'`.
-   */
-  publishWith?: 'script' | 'pipeline';
-  /** Receives connection errors (throttled) until a bus component binds its own reporter. Default: stderr. */
-  onError?: ErrorReporter;
-  /** The shortest time, in ms, between two connection-error reports. Default: 5000. */
-  reportInterval?: number;
-}
+export type { RedisClientLike, RedisStreamTransportOptions } from './redis-transport-options';
 
 /**
  * A {@link BusTransport} on Redis streams (Redis 6.2 or later): one entry per event,
@@ -83,7 +41,15 @@ export class RedisStreamTransport implements BusTransport {
   private closed = false;
   private publishWith: 'script' | 'pipeline';
 
-  constructor(options: RedisStreamTransportOptions = {}) {
+  /** The options of a RedisStreamTransport; `createTracker` and `edxDefaults({ bus })` check configuration data with it. */
+  static readonly options = redisStreamTransportOptions;
+
+  constructor(given: RedisStreamTransportOptions = {}) {
+    const options = redisStreamTransportOptions.check(given);
+    const forOwnClient = (['url', 'clientOptions', 'maxReconnectDelay'] as const).filter((key) => options[key] !== undefined);
+    if (options.client && forOwnClient.length > 0) {
+      throw new OptionsError('RedisStreamTransport', `give client, or ${forOwnClient.join(' and ')} for the client this transport creates, not both`);
+    }
     this.publishWith = options.publishWith ?? 'script';
     const suffix = options.deadLetterSuffix ?? ':dead';
     this.deadLetterStream = (stream) => `${stream}${suffix}`;

@@ -1,11 +1,13 @@
 import { LoggerBackend } from '../backends/logger';
 import { describeFailure } from '../core/errors';
+import { nearestName, option, type OptionType } from '../core/options';
 import type { JsonStyle } from '../encoding/json';
 import { PasswordCensorProcessor } from '../processors/censor-passwords';
 import { LegacyFieldMappingProcessor } from '../processors/legacy-field-mapping';
 import { PrefixedEventProcessor } from '../processors/prefixed-event';
-import { createEventBusConsumer, type EventBusConsumer } from '../bus/consumer';
+import { createEventBusConsumer, EventBusConsumer } from '../bus/consumer';
 import { createBusTransport } from '../bus/from-config';
+import { RedisStreamTransport } from '../bus/redis-transport';
 
 /** The usage text of `eventtracking consume`. */
 export const CONSUME_USAGE = `usage: eventtracking consume (--redis URL | --nats URL[,URL...]) --stream NAME --group NAME
@@ -53,50 +55,89 @@ export interface ConsumeArgs {
 /** A usage error: printed with the usage text, exit status 2. */
 export class UsageError extends Error {}
 
-const NUMBER_FLAGS = {
-  '--batch-size': 'batchSize',
-  '--max-attempts': 'maxAttempts',
-  '--claim-idle': 'claimIdleMs',
-  '--max-event-size': 'maxEventSize',
-  '--progress': 'progressSeconds',
-} as const;
+/** One flag of `consume`: where its value goes, and what a valid value is. */
+interface Flag {
+  key: keyof ConsumeArgs;
+  /** What a valid value is, as a phrase for messages. */
+  expected: string;
+  /** The value `text` stands for, or undefined if it is not a valid one. */
+  parse(text: string): unknown;
+}
 
-/** Parses `consume`'s arguments (`--flag value` or `--flag=value`). Throws a {@link UsageError}. */
+/** A flag whose value is checked by an option type of the library (a simple one: `accepts` is its whole check). */
+function typed(key: keyof ConsumeArgs, type: OptionType<unknown>, fromText: (text: string) => unknown = (text) => text): Flag {
+  return {
+    key,
+    expected: type.expected,
+    parse(text) {
+      const value = fromText(text);
+      return type.accepts(value) ? value : undefined;
+    },
+  };
+}
+
+const wholeNumber = (text: string): number => (/^\d+$/.test(text) ? Number(text) : NaN);
+const consumerOptions = EventBusConsumer.options.fields;
+
+/** The flags, each checked as the option it sets is (`--batch-size` as the consumer's `batchSize`...). */
+const FLAGS: Record<string, Flag> = {
+  '--redis': typed('redis', RedisStreamTransport.options.fields.url),
+  '--nats': {
+    key: 'nats',
+    expected: "server URLs separated by commas, such as 'nats://a:4222,nats://b:4222'",
+    parse: (text) => {
+      const urls = text.split(',').map((url) => url.trim());
+      return urls.every((url) => url !== '') ? urls : undefined;
+    },
+  },
+  '--stream': typed('stream', consumerOptions.stream),
+  '--group': typed('group', consumerOptions.group),
+  '--consumer': typed('consumer', consumerOptions.consumer),
+  '--tracking-log': typed('trackingLog', LoggerBackend.options.fields.filename),
+  '--batch-size': typed('batchSize', consumerOptions.batchSize, wholeNumber),
+  '--max-attempts': typed('maxAttempts', consumerOptions.maxAttempts, wholeNumber),
+  '--claim-idle': typed('claimIdleMs', consumerOptions.claimIdleMs, wholeNumber),
+  '--json-style': typed('jsonStyle', LoggerBackend.options.fields.jsonStyle),
+  '--max-event-size': typed('maxEventSize', option.number({ min: 1, integer: true }), wholeNumber),
+  '--progress': typed('progressSeconds', option.number({ min: 0, integer: true }), wholeNumber),
+};
+
+function unknownOption(arg: string): UsageError {
+  const nearest = nearestName(arg, Object.keys(FLAGS));
+  return new UsageError(`unknown option '${arg}'${nearest ? `; did you mean '${nearest}'?` : ''}`);
+}
+
+/**
+ * Parses `consume`'s arguments (`--flag value` or `--flag=value`). Throws a
+ * {@link UsageError} naming the flag: unknown (with the nearest valid one), given
+ * twice, missing its value, or with a value that is not what it takes.
+ */
 export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
-  const found: Record<string, string> = {};
+  const found = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
+    if (!arg.startsWith('-')) throw new UsageError(`unexpected argument '${arg}'`);
     const eq = arg.indexOf('=');
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
-    found[flag] = value;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const flag = FLAGS[name];
+    if (!flag || !name.startsWith('--')) throw unknownOption(name);
+    // `--stream --group g`: the next flag is not the value of this one.
+    const next = argv[i + 1];
+    const value = eq !== -1 ? arg.slice(eq + 1) : next !== undefined && !next.startsWith('--') ? argv[++i] : undefined;
+    if (value === undefined || value === '') throw new UsageError(`option '${name}' needs a value: ${flag.expected}`);
+    if (found.has(name)) throw new UsageError(`option '${name}' is given twice`);
+    found.set(name, value);
   }
-  const known = new Set(['--redis', '--nats', '--stream', '--group', '--consumer', '--tracking-log', '--json-style', ...Object.keys(NUMBER_FLAGS)]);
-  for (const flag of Object.keys(found)) if (!known.has(flag)) throw new UsageError(`unknown option ${flag}`);
-  if ((found['--redis'] === undefined) === (found['--nats'] === undefined)) throw new UsageError('give one of --redis URL and --nats URL');
-  for (const flag of ['--stream', '--group', '--tracking-log']) if (found[flag] === undefined) throw new UsageError(`${flag} is required`);
-  const style = found['--json-style'];
-  if (style !== undefined && style !== 'compact' && style !== 'python') throw new UsageError(`--json-style must be compact or python`);
-  const args: ConsumeArgs = {
-    redis: found['--redis'],
-    nats: found['--nats']?.split(',').map((url) => url.trim()),
-    stream: found['--stream'] as string,
-    group: found['--group'] as string,
-    consumer: found['--consumer'],
-    trackingLog: found['--tracking-log'] as string,
-    jsonStyle: style as JsonStyle | undefined,
-    progressSeconds: 5,
-  };
-  for (const [flag, key] of Object.entries(NUMBER_FLAGS)) {
-    const text = found[flag];
-    if (text === undefined) continue;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} must be a whole number, got '${text}'`);
-    (args as unknown as Record<string, number>)[key] = value;
+  if (found.has('--redis') === found.has('--nats')) throw new UsageError('give one of --redis URL and --nats URL');
+  for (const name of ['--stream', '--group', '--tracking-log']) if (!found.has(name)) throw new UsageError(`option '${name}' is required`);
+  const args: Record<string, unknown> = { progressSeconds: 5 };
+  for (const [name, text] of found) {
+    const flag = FLAGS[name] as Flag;
+    const value = flag.parse(text);
+    if (value === undefined) throw new UsageError(`option '${name}' must be ${flag.expected}, got '${text}'`);
+    args[flag.key] = value;
   }
-  return args;
+  return args as unknown as ConsumeArgs;
 }
 
 /** Runs the consumer until `stop` resolves; then closes it. Writes progress lines with `log`. */

@@ -4,6 +4,7 @@
  * consumer of the event bus writing a central tracking.log (see `consume.ts`).
  * @packageDocumentation
  */
+import { nearestName } from '../core/options';
 import { CONSUME_USAGE, parseConsumeArgs, runConsume, UsageError } from './consume';
 
 const USAGE = `usage: eventtracking <command> [options]
@@ -20,7 +21,8 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command !== 'consume') {
-    console.error(`eventtracking: unknown command '${command}'\n\n${USAGE}`);
+    const nearest = nearestName(command, ['consume']);
+    console.error(`eventtracking: unknown command '${command}'${nearest ? `; did you mean '${nearest}'?` : ''}\n\n${USAGE}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

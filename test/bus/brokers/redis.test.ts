@@ -2,19 +2,17 @@
 // private redis-server with the append-only file on for the restart test.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { MemoryBackend } from '../../src/backends/memory';
-import { createEventBusConsumer } from '../../src/bus/consumer';
-import { encodeEnvelope } from '../../src/bus/envelope';
-import { EventBusBackend } from '../../src/bus/event-bus-backend';
-import { eventBusBackendEngine } from '../../src/bus/from-config';
-import { createTracker } from '../../src/config/create-tracker';
-import { registerEngine } from '../../src/config/engine-registry';
-import { RedisStreamTransport } from '../../src/bus/redis-transport';
-import { pairsOf } from '../../src/bus/redis-replies';
-import { deleteRedisStreams, describeWithPrivateServer, describeWithRedis, privateRedis, REDIS_URL, stopPrivateServers, uniqueStream, type PrivateServer } from './support/brokers';
-import { killChildren } from './support/children';
-import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from './support/scenarios';
-import { sameLinesScenario } from './support/same-lines';
+import { MemoryBackend } from '../../../src/backends/memory';
+import { createEventBusConsumer } from '../../../src/bus/consumer';
+import { encodeEnvelope } from '../../../src/bus/envelope';
+import { EventBusBackend } from '../../../src/bus/event-bus-backend';
+import { createTracker } from '../../../src/config/create-tracker';
+import { RedisStreamTransport } from '../../../src/bus/redis-transport';
+import { pairsOf } from '../../../src/bus/redis-replies';
+import { deleteRedisStreams, describeWithPrivateServer, describeWithRedis, privateRedis, REDIS_URL, stopPrivateServers, uniqueStream, type PrivateServer } from '../support/brokers';
+import { killChildren } from '../support/children';
+import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from '../support/scenarios';
+import { sameLinesScenario } from '../support/same-lines';
 
 const transport = { redis: { url: REDIS_URL } };
 const streams: string[] = [];
@@ -187,10 +185,11 @@ describeWithRedis('event bus on Redis streams', () => {
     expect(await lagOf(REDIS_URL, name, 'g')).toBe(0);
   }, 30000);
 
-  it("is a config engine: { engine: 'EventBusBackend', options: { redis: { url }, stream } }", async () => {
+  it("is a config engine: { engine: 'EventBusBackend', options: { redis: { url }, stream } }, snake_case names at every level", async () => {
     const name = stream('engine');
-    registerEngine('EventBusBackend', eventBusBackendEngine, { aliases: ['eventtracking.backends.bus.EventBusBackend'] });
-    const tracker = createTracker({ backends: { bus: { engine: 'EventBusBackend', options: { redis: { url: REDIS_URL }, stream: name, batch_size: 10 } } } });
+    const tracker = createTracker({
+      backends: { bus: { engine: 'EventBusBackend', options: { redis: { url: REDIS_URL, publish_with: 'pipeline' }, stream: name, batch_size: 10 } } },
+    });
     for (let i = 0; i < 25; i++) tracker.emit('edx.test.engine', { i });
     await tracker.close();
     expect(await redis(REDIS_URL, (client) => client.sendCommand(['XLEN', name]))).toBe(25);

@@ -2,14 +2,14 @@
 // tests, a private nats-server with its own store directory for the restart test.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from 'nats';
-import { MemoryBackend } from '../../src/backends/memory';
-import { createEventBusConsumer } from '../../src/bus/consumer';
-import { EventBusBackend } from '../../src/bus/event-bus-backend';
-import { NatsJetStreamTransport } from '../../src/bus/nats-transport';
-import { deleteNatsStreams, describeWithNats, describeWithPrivateServer, NATS_URL, privateNats, stopPrivateServers, uniqueStream, type PrivateServer } from './support/brokers';
-import { killChildren } from './support/children';
-import { sameLinesScenario } from './support/same-lines';
-import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from './support/scenarios';
+import { MemoryBackend } from '../../../src/backends/memory';
+import { createEventBusConsumer } from '../../../src/bus/consumer';
+import { EventBusBackend } from '../../../src/bus/event-bus-backend';
+import { NatsJetStreamTransport } from '../../../src/bus/nats-transport';
+import { deleteNatsStreams, describeWithNats, describeWithPrivateServer, NATS_URL, privateNats, stopPrivateServers, uniqueStream, type PrivateServer } from '../support/brokers';
+import { killChildren } from '../support/children';
+import { sameLinesScenario } from '../support/same-lines';
+import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from '../support/scenarios';
 
 const transport = { nats: { servers: NATS_URL } };
 const streams: string[] = [];
@@ -171,6 +171,20 @@ describeWithNats('event bus on NATS JetStream', () => {
     const messages = await withNats(async (nc) => (await (await nc.jetstreamManager()).streams.info(name)).state.messages);
     await nats.close();
     expect(messages).toBe(50);
+  }, 30000);
+
+  it('uses your own connection, leaves it open, and refuses connection options beside it', async () => {
+    const name = stream('own');
+    await withNats(async (nc) => {
+      expect(() => new NatsJetStreamTransport({ connection: nc, servers: NATS_URL, connectionOptions: { name: 'x' } })).toThrow(
+        'NatsJetStreamTransport: give connection, or servers and connectionOptions for the connection this transport opens, not both',
+      );
+      const nats = new NatsJetStreamTransport({ connection: nc });
+      await nats.publish(name, [{ id: 'own-1', body: '{}' }]);
+      await nats.close();
+      expect(nc.isClosed()).toBe(false);
+      expect((await (await nc.jetstreamManager()).streams.info(name)).state.messages).toBe(1);
+    });
   }, 30000);
 
   it("a central LoggerBackend writes the producer's own lines, time and all", async () => {

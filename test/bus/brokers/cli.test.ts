@@ -1,12 +1,13 @@
 // `eventtracking consume` as a child process: the CLI (src/cli/index.ts, bundled from the
 // sources) reads a real bus into a tracking.log, prints progress, and stops cleanly on SIGTERM.
+// Its arguments and usage errors are tested without a broker in test/cli/consume.test.ts.
 import { readFileSync, existsSync } from 'node:fs';
-import { EventBusBackend } from '../../src/bus/event-bus-backend';
-import { createBusTransport, type BusTransportSpec } from '../../src/bus/from-config';
-import { Tracker } from '../../src/core/tracker';
-import { deleteNatsStreams, deleteRedisStreams, describeWithNats, describeWithRedis, NATS_URL, REDIS_URL, uniqueStream } from './support/brokers';
-import { killChildren, startChild } from './support/children';
-import { tempFile, waitFor, removeTempFiles } from './support/scenarios';
+import { EventBusBackend } from '../../../src/bus/event-bus-backend';
+import { createBusTransport, type BusTransportSpec } from '../../../src/bus/from-config';
+import { Tracker } from '../../../src/core/tracker';
+import { deleteNatsStreams, deleteRedisStreams, describeWithNats, describeWithRedis, NATS_URL, REDIS_URL, uniqueStream } from '../support/brokers';
+import { killChildren, startChild } from '../support/children';
+import { tempFile, waitFor, removeTempFiles } from '../support/scenarios';
 
 const CLI = 'src/cli/index.ts';
 const redisStreams: string[] = [];
@@ -54,19 +55,6 @@ async function consumeThroughCli(flag: string[], spec: BusTransportSpec, stream:
   expect(written[0]!.event).toMatchObject({ form: { password: '********' } });
   expect(String(written[0]!.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
 }
-
-describe('eventtracking (the CLI) without a broker', () => {
-  it('--help prints the usage and exits 0; a usage error exits 2', async () => {
-    const help = startChild(CLI, ['consume', '--help']);
-    expect(await help.exited).toBe(0);
-    expect(help.stdout()).toContain('usage: eventtracking consume (--redis URL | --nats URL[,URL...]) --stream NAME --group NAME');
-    const bad = startChild(CLI, ['consume', '--stream', 's']);
-    expect(await bad.exited).toBe(2);
-    expect(bad.stderr()).toContain('eventtracking consume: give one of --redis URL and --nats URL');
-    const unknown = startChild(CLI, ['produce']);
-    expect(await unknown.exited).toBe(2);
-  }, 30000);
-});
 
 describeWithRedis('eventtracking consume --redis', () => {
   it('writes the bus into a central tracking.log, prints progress, stops cleanly on SIGTERM', async () => {

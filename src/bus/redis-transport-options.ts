@@ -1,0 +1,61 @@
+import { defineOptions, option, type OptionsOf } from '../core/options';
+import type { ErrorReporter } from '../core/types';
+import { isPlainObject } from '../encoding/objects';
+
+/** The part of a node-redis (v5 or later) client this transport uses. */
+export interface RedisClientLike {
+  readonly isOpen: boolean;
+  connect(): Promise<unknown>;
+  sendCommand(args: string[]): Promise<unknown>;
+  multi(): { addCommand(args: string[]): unknown; exec(): Promise<unknown>; execAsPipeline(): Promise<unknown> };
+  duplicate(): RedisClientLike;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  close?(): Promise<void>;
+  quit?(): Promise<unknown>;
+  destroy?(): void;
+}
+
+function isRedisClient(value: unknown): value is RedisClientLike {
+  const client = value as Record<string, unknown> | null;
+  return typeof client === 'object' && client !== null && ['connect', 'sendCommand', 'multi', 'duplicate', 'on'].every((name) => typeof client[name] === 'function');
+}
+
+/** The options of a {@link RedisStreamTransport}. */
+export const redisStreamTransportOptions = defineOptions('RedisStreamTransport', {
+  /** The server, as a `redis://` (or `rediss://`, TLS) URL. Default: `'redis://127.0.0.1:6379'`. */
+  url: option.instance<string>("a URL such as 'redis://127.0.0.1:6379'", (value) => typeof value === 'string' && /^rediss?:\/\/./.test(value)),
+  /**
+   * Your own node-redis client (connected or not). It is not closed by `close()`.
+   * `url`, `clientOptions` and `maxReconnectDelay` are for the client this transport
+   * creates: they are refused beside it. Default: a client this transport creates.
+   */
+  client: option.instance<RedisClientLike>('a node-redis client (createClient() of the redis package, v5 or later)', isRedisClient),
+  /**
+   * More `createClient` options for the client this transport creates, passed as they
+   * are (node-redis's own names). Default: none.
+   */
+  clientOptions: option.instance<Record<string, unknown>>('an object of createClient options', isPlainObject),
+  /**
+   * The longest wait, in ms, between two reconnection attempts (they start at 50 ms and
+   * grow by 50 ms per attempt). Commands issued while disconnected wait in node-redis's
+   * offline queue and go out on reconnection. Default: 2000.
+   */
+  maxReconnectDelay: option.number({ min: 1, integer: true }),
+  /** Appended to a stream's name to name its dead-letter stream. Default: `':dead'`. */
+  deadLetterSuffix: option.string({ nonEmpty: true }),
+  /**
+   * How a batch is added: `'script'` runs one Lua script (`EVALSHA`) that `XADD`s every
+   * event of the batch, atomically; `'pipeline'` sends one `XADD` per event in a
+   * pipeline (for servers where scripts are not allowed; several times the client CPU).
+   * `'script'` falls back to `'pipeline'` by itself if the server refuses scripts.
+   * Default: `'script'`.
+   */
+  publishWith: option.oneOf(['script', 'pipeline'] as const),
+  /** Receives connection errors (throttled) until a bus component binds its own reporter. Default: one line on stderr per report. */
+  onError: option.function<ErrorReporter>(),
+  /** The shortest time, in ms, between two connection-error reports. Default: 5000. */
+  reportInterval: option.number({ min: 0, integer: true }),
+});
+
+/** Options of {@link RedisStreamTransport}. */
+export type RedisStreamTransportOptions = OptionsOf<typeof redisStreamTransportOptions.fields>;
