@@ -16,7 +16,9 @@ describeInChromium('the browser Logger (real Chromium, lab app)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    [browser, lab] = await Promise.all([launchChromium(), startLab()]);
+    // One after the other: if one fails, afterAll still closes the other (a Chromium left open keeps jest from exiting).
+    lab = await startLab();
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
