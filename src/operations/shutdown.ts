@@ -206,7 +206,7 @@ function countConnections(server: ShutdownServer): Promise<number> {
 }
 
 const onShutdownSignalsOptions = gracefulShutdownOptions.extend('onShutdownSignals', {
-  /** The signals that start the shutdown (names Node knows, such as `'SIGTERM'`). Default: `['SIGTERM', 'SIGINT']`. */
+  /** The signals that start the shutdown: names Node knows, not SIGKILL or SIGSTOP (no process can catch them). Default: `['SIGTERM', 'SIGINT']`. */
   signals: option.arrayOf(option.instance<NodeJS.Signals>("the name of a signal a process can catch, such as 'SIGTERM'", isCatchableSignal)),
   /** Runs after the shutdown, before the process exits (write metrics, close a database). Its failure is reported. Default: none. */
   onShutdown: option.function<(report: ShutdownReport) => void | Promise<void>>(),
