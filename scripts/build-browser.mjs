@@ -2,7 +2,9 @@
 //   index.mjs   ES module, minified: `import { Logger } from 'eventtracking/browser'`
 //   index.cjs   CommonJS, for test runners that require() it (jest with jsdom)
 //   global.js   classic script defining window.Logger and window.log_event
-//   *.d.ts      declarations, emitted by tsc with src/browser/tsconfig.json
+//   *.d.ts      declarations, emitted by tsc with src/browser/tsconfig.json; with them
+//               dist/core/options.d.ts, of the one file the Logger imports from outside
+//               src/browser (src/core/options.ts, which has no imports)
 // and prints the minified and gzipped sizes. Run after `tsc -p tsconfig.build.json`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -19,6 +21,7 @@ const tsconfig = join(source, 'tsconfig.json');
 const require = createRequire(import.meta.url);
 
 rmSync(out, { recursive: true, force: true });
+rmSync(join(root, 'dist/core'), { recursive: true, force: true });
 
 // Declarations first: this also typechecks the browser code with the DOM lib.
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig, '--emitDeclarationOnly'], {

@@ -1,20 +1,37 @@
+import type winston from 'winston';
 import TransportStream from 'winston-transport';
+import { defineOptions, option, type OptionsOf } from '../core/options';
 import { AppendFileSink } from './append-file-sink';
 
 /** The key under which winston formats put the finished line (triple-beam's `MESSAGE`). */
 const MESSAGE = Symbol.for('message');
 
-/** Options of {@link TrackingLogTransport}. */
-export interface TrackingLogTransportOptions extends TransportStream.TransportStreamOptions {
+const trackingLogTransportOptions = defineOptions('TrackingLogTransport', {
   /** The file lines are appended to (created with its directory if missing). Default: `'./tracking.log'`. */
-  filename?: string;
+  filename: option.string({ nonEmpty: true }),
   /**
    * The most lines that may wait for the disk; further lines are dropped, counted
    * (`dropped`) and reported, so a disk slower than the events cannot exhaust memory.
    * Default: 100000.
    */
-  maxQueuedLines?: number;
-}
+  maxQueuedLines: option.number({ min: 1, integer: true }),
+  /** The most verbose winston level this transport writes (a winston transport option). Default: every message the logger passes on. */
+  level: option.string({ nonEmpty: true }),
+  /** A winston format applied by this transport alone (a winston transport option). Default: none, the logger's format only. */
+  format: option.instance<winston.Logform.Format>(
+    'a winston format (an object with transform())',
+    (value) => typeof (value as { transform?: unknown } | null)?.transform === 'function',
+  ),
+  /** Writes nothing while true (a winston transport option). Default: `false`. */
+  silent: option.boolean(),
+});
+
+/**
+ * Options of {@link TrackingLogTransport}. Of winston's transport options it takes
+ * `level`, `format` and `silent`; not `handleExceptions` or `handleRejections`, which
+ * would write non-event lines into tracking.log.
+ */
+export type TrackingLogTransportOptions = OptionsOf<typeof trackingLogTransportOptions.fields>;
 
 /**
  * A lean winston transport for `tracking.log`: each formatted message becomes one
@@ -25,12 +42,13 @@ export interface TrackingLogTransportOptions extends TransportStream.TransportSt
 export class TrackingLogTransport extends TransportStream {
   private readonly sink: AppendFileSink;
 
-  constructor(options: TrackingLogTransportOptions = {}) {
-    super(options);
+  /** The options of a TrackingLogTransport. */
+  static readonly options = trackingLogTransportOptions;
+
+  constructor(given: TrackingLogTransportOptions = {}) {
+    const options = trackingLogTransportOptions.check(given);
+    super({ level: options.level, format: options.format, silent: options.silent });
     const maxQueued = options.maxQueuedLines ?? 100_000;
-    if (!(Number.isInteger(maxQueued) && maxQueued > 0)) {
-      throw new TypeError(`TrackingLogTransport: maxQueuedLines must be a positive integer, got ${String(maxQueued)}`);
-    }
     this.sink = new AppendFileSink(options.filename ?? './tracking.log', (error) => this.emit('error', error), maxQueued);
   }
 

@@ -1,5 +1,5 @@
 import { Listeners, type ListenerCallback } from './listeners';
-import { batchSettings, type LogRequestOptions, type LoggerOptions } from './options';
+import { batchSettings, loggerOptions, type LogRequestOptions, type LoggerOptions } from './options';
 import { isPageHidden, metaPathPrefix, pageCourseId, pageUrl } from './page';
 import { watchPageLife } from './page-life';
 import { SendQueue } from './queue';
@@ -8,6 +8,9 @@ import { encodeEventData, toForm, type EventFields, type EventRequest } from './
 
 /** The largest body sent with `keepalive` by default, leaving room in the browsers' 64 KiB keepalive quota. */
 const KEEPALIVE_MAX_BODY = 48 * 1024;
+
+/** `Logger.configure()`'s check: the options of {@link createLogger}, named after the call. */
+const configureOptions = loggerOptions.extend('Logger.configure', {});
 
 /** Open edX's browser `Logger`, plus `flush` and `configure`. Its methods work detached (`const log = Logger.log`). */
 export interface EventLogger {
@@ -39,13 +42,20 @@ export interface EventLogger {
   bind(): void;
   /** Sends the events the batching queue holds now; resolves with their Responses. */
   flush(): Promise<Response[]>;
-  /** Changes options (merged over the current ones); turning batching off sends the queue. */
+  /**
+   * Changes options, merged over the current ones (one given as `undefined` goes back to
+   * its default); turning batching off sends the queue. An unknown option or a value of
+   * the wrong type throws an `OptionsError` and changes nothing.
+   */
   configure(options: LoggerOptions): void;
 }
 
-/** A Logger with its own options, listeners and queue. The exported `Logger` is one made with no options. */
+/**
+ * A Logger with its own options, listeners and queue. The exported `Logger` is one made
+ * with no options. An unknown option or a value of the wrong type throws an `OptionsError`.
+ */
 export function createLogger(initialOptions: LoggerOptions = {}): EventLogger {
-  let options: LoggerOptions = { ...initialOptions };
+  let options = loggerOptions.check(initialOptions);
   const listeners = new Listeners();
   const report = (error: unknown, eventType: string): void => {
     try {
@@ -129,6 +139,7 @@ export function createLogger(initialOptions: LoggerOptions = {}): EventLogger {
     },
     flush: () => queue.flush(false),
     configure: (next) => {
+      configureOptions.check(next);
       options = { ...options, ...next };
       if (!batchSettings(options.batch) && queue.length > 0) void queue.flush(false);
     },

@@ -249,9 +249,9 @@ function checkFields<F extends OptionFields>(fields: F, value: unknown, at: Opti
 
 /** The schema's name for `key`: itself, or (in data) its camelCase form; throws for an unknown name. */
 function fieldName(fields: OptionFields, key: string, at: OptionPath): string {
-  if (Object.hasOwn(fields, key)) return key;
+  if (hasOwn(fields, key)) return key;
   const camel = key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-  if (at.data && Object.hasOwn(fields, camel)) return camel;
+  if (at.data && hasOwn(fields, camel)) return camel;
   const names = Object.keys(fields);
   const place = (name: string) => within(at, name).path;
   const nearest = nearestName(key, names);
@@ -261,6 +261,11 @@ function fieldName(fields: OptionFields, key: string, at: OptionPath): string {
       ? `${at.path ? `'${at.path}'` : 'it'} takes no options`
       : `valid options${at.path ? ` of '${at.path}'` : ''}: ${names.join(', ')}`;
   throw new OptionsError(at.component, `unknown option '${place(key)}'; ${hint}`);
+}
+
+/** `Object.hasOwn`, which browsers older than 2022 (Safari 15.3) lack; the browser Logger checks its options here. */
+function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
 }
 
 /** The valid name closest to a misspelled `key`, if one is close enough to be what was meant. */

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { defineOptions, option, type OptionsOf } from '../core/options';
 
 /** Why a line of tracking.log was skipped. */
 export type SkippedLineReason =
@@ -32,16 +33,18 @@ export interface TrackingLogReadStats {
   invalid: number;
 }
 
-/** Options of {@link readTrackingLog}. */
-export interface ReadTrackingLogOptions {
+const readTrackingLogOptions = defineOptions('readTrackingLog', {
   /**
    * Receives each skipped line. Default: one line on stderr per skipped line, naming
    * the file, the line number and the reason.
    */
-  onSkip?: (skipped: SkippedLine) => void;
+  onSkip: option.function<(skipped: SkippedLine) => void>(),
   /** Lines longer than this many bytes are skipped as `'too-long'` without being held in memory. Default: 16 MiB. */
-  maxLineLength?: number;
-}
+  maxLineLength: option.number({ min: 1, integer: true }),
+});
+
+/** Options of {@link readTrackingLog}. */
+export type ReadTrackingLogOptions = OptionsOf<typeof readTrackingLogOptions.fields>;
 
 /** An async iterable of the events of a tracking.log file; `stats` is final once the iteration ends. */
 export interface TrackingLogReader extends AsyncIterable<Record<string, unknown>> {
@@ -59,18 +62,17 @@ const NEWLINE = 0x0a;
  * (a last line that parses is a whole event that only lacks its newline, and is
  * yielded). A complete line that is not one JSON object (a partial line a restarted
  * writer appended to, a foreign line) is skipped and counted in `stats.invalid`.
- * Every skip goes to `onSkip`. A file that cannot be read rejects the iteration.
+ * Every skip goes to `onSkip`. A file that cannot be read rejects the iteration. An
+ * unknown option or a wrong type throws an `OptionsError` at the call.
  *
  * @example
  * const log = readTrackingLog('/var/log/tracking.log');
  * for await (const event of log) count(event.event_type);
  * console.log(log.stats); // { events, lines, partial, invalid }
  */
-export function readTrackingLog(path: string, options: ReadTrackingLogOptions = {}): TrackingLogReader {
+export function readTrackingLog(path: string, given: ReadTrackingLogOptions = {}): TrackingLogReader {
+  const options = readTrackingLogOptions.check(given);
   const maxLineLength = options.maxLineLength ?? 16 * 1024 * 1024;
-  if (!Number.isInteger(maxLineLength) || maxLineLength < 1) {
-    throw new TypeError(`readTrackingLog: maxLineLength must be a positive integer, got ${String(maxLineLength)}`);
-  }
   const onSkip = options.onSkip ?? reportSkip;
   const stats: TrackingLogReadStats = { events: 0, lines: 0, partial: 0, invalid: 0 };
 

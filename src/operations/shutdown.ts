@@ -1,29 +1,33 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import { constants } from 'node:os';
 import { toError } from '../core/errors';
+import { defineOptions, option, type OptionsOf } from '../core/options';
 import type { Tracker } from '../core/tracker';
 
 /** An HTTP or HTTPS server (what `app.listen()` of Express and Koa returns). */
 export type ShutdownServer = HttpServer | HttpsServer;
 
-/** Options of {@link gracefulShutdown}. */
-export interface GracefulShutdownOptions {
+const gracefulShutdownOptions = defineOptions('gracefulShutdown', {
   /**
    * How long, in ms, requests in flight may take to finish once the server stops
    * accepting. Connections still open then are destroyed, and that is reported
    * through the tracker's `onError` (stage `'close'`, component `'gracefulShutdown'`).
    * Default: 10000.
    */
-  timeout?: number;
+  timeout: option.number({ min: 0 }),
   /**
    * How long, in ms, `tracker.close()` (writing out tracking.log, delivering to
    * Segment) may take; past it the shutdown ends anyway and reports it. Keep it
    * above the Segment backend's own `closeTimeout` (10000 by default), which
    * reports exactly what it could not deliver. Default: 15000.
    */
-  closeTimeout?: number;
-}
+  closeTimeout: option.number({ min: 0 }),
+});
+
+/** Options of {@link gracefulShutdown}. */
+export type GracefulShutdownOptions = OptionsOf<typeof gracefulShutdownOptions.fields>;
 
 /** What {@link gracefulShutdown} did. */
 export interface ShutdownReport {
@@ -88,15 +92,17 @@ export function trackServer(server: ShutdownServer): void {
  *    tracking.log and delivered to Segment or reported lost), at most `closeTimeout` ms.
  *
  * Resolves with a {@link ShutdownReport}; never rejects (failures go to the
- * tracker's `onError`). Calling it again returns the same promise.
+ * tracker's `onError`). Calling it again returns the same promise. An unknown option
+ * or a wrong type throws an `OptionsError` at the call, before anything is shut.
  *
  * @example
  * const server = app.listen(3000);
  * process.once('SIGTERM', async () => { await gracefulShutdown(server, getTracker()); process.exit(0); });
  */
-export function gracefulShutdown(server: ShutdownServer, tracker: Tracker, options: GracefulShutdownOptions = {}): Promise<ShutdownReport> {
-  const timeout = nonNegative(options.timeout, 10000, 'timeout');
-  const closeTimeout = nonNegative(options.closeTimeout, 15000, 'closeTimeout');
+export function gracefulShutdown(server: ShutdownServer, tracker: Tracker, given: GracefulShutdownOptions = {}): Promise<ShutdownReport> {
+  const options = gracefulShutdownOptions.check(given);
+  const timeout = options.timeout ?? 10000;
+  const closeTimeout = options.closeTimeout ?? 15000;
   const tracked = states.get(server);
   const state = tracked ?? { sockets: new Set<Socket>(), responses: new Set<ServerResponse>(), shuttingDown: false };
   if (!tracked) states.set(server, state);
@@ -199,29 +205,28 @@ function countConnections(server: ShutdownServer): Promise<number> {
   return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
 }
 
-function nonNegative(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`gracefulShutdown: ${name} must be a number of milliseconds (0 or more), got ${String(value)}`);
-  }
-  return value;
+const onShutdownSignalsOptions = gracefulShutdownOptions.extend('onShutdownSignals', {
+  /** The signals that start the shutdown: names Node knows, not SIGKILL or SIGSTOP (no process can catch them). Default: `['SIGTERM', 'SIGINT']`. */
+  signals: option.arrayOf(option.instance<NodeJS.Signals>("the name of a signal a process can catch, such as 'SIGTERM'", isCatchableSignal)),
+  /** Runs after the shutdown, before the process exits (write metrics, close a database). Its failure is reported. Default: none. */
+  onShutdown: option.function<(report: ShutdownReport) => void | Promise<void>>(),
+  /** The exit code. `null` to leave the process running (your `onShutdown` ends it). Default: 0. */
+  exitCode: option.nullable(option.number({ min: 0, max: 255, integer: true })),
+});
+
+function isCatchableSignal(value: unknown): boolean {
+  return typeof value === 'string' && Object.hasOwn(constants.signals, value) && value !== 'SIGKILL' && value !== 'SIGSTOP';
 }
 
-/** Options of {@link onShutdownSignals}. */
-export interface ShutdownSignalOptions extends GracefulShutdownOptions {
-  /** The signals that start the shutdown. Default: `['SIGTERM', 'SIGINT']`. */
-  signals?: NodeJS.Signals[];
-  /** Runs after the shutdown, before the process exits (write metrics, close a database). Its failure is reported. Default: none. */
-  onShutdown?: (report: ShutdownReport) => void | Promise<void>;
-  /** The exit code. `null` to leave the process running (your `onShutdown` ends it). Default: 0. */
-  exitCode?: number | null;
-}
+/** Options of {@link onShutdownSignals}: those of {@link gracefulShutdown}, and what happens around it. */
+export type ShutdownSignalOptions = OptionsOf<typeof onShutdownSignalsOptions.fields>;
 
 /**
  * Runs {@link gracefulShutdown} on the first of `signals`, then `onShutdown`, then
  * exits with `exitCode`. The same signal again while shutting down is ignored (the
  * shutdown is bounded by `timeout` + `closeTimeout`); send SIGKILL to force.
- * Starts tracking the server's connections now (see {@link trackServer}).
+ * Starts tracking the server's connections now (see {@link trackServer}). An unknown
+ * option or a wrong type throws an `OptionsError` at the call, not at the signal.
  * Returns a function that removes the signal handlers.
  *
  * @example
@@ -229,10 +234,8 @@ export interface ShutdownSignalOptions extends GracefulShutdownOptions {
  * onShutdownSignals(server, getTracker());
  */
 export function onShutdownSignals(server: ShutdownServer, tracker: Tracker, options: ShutdownSignalOptions = {}): () => void {
-  const { signals = ['SIGTERM', 'SIGINT'], onShutdown, exitCode = 0, ...shutdownOptions } = options;
-  // Check the options now rather than at the signal.
-  nonNegative(shutdownOptions.timeout, 0, 'timeout');
-  nonNegative(shutdownOptions.closeTimeout, 0, 'closeTimeout');
+  // Checked now rather than at the signal.
+  const { signals = ['SIGTERM', 'SIGINT'], onShutdown, exitCode = 0, ...shutdownOptions } = onShutdownSignalsOptions.check(options);
   trackServer(server);
   let started = false;
   const handler = (signal: NodeJS.Signals): void => {

@@ -1,6 +1,7 @@
 import type { TrackParams } from '@segment/analytics-node';
 import { SegmentBackend, type SegmentBackendOptions } from './segment-backend';
 import { asyncContextLocator } from '../core/context';
+import { describeValue, OptionsError } from '../core/options';
 import { findTracker } from '../core/registry';
 import { RoutingBackend } from '../core/routing';
 import type { Backend, Context } from '../core/types';
@@ -17,6 +18,9 @@ import { buildSegmentContext } from './context';
 
 let configured: SegmentBackend | undefined;
 
+/** SegmentBackend's options, checked under the name the caller used. */
+const configureSegmentOptions = SegmentBackend.options.extend('configureSegment', {});
+
 /**
  * Sets the Segment backend that {@link segment}`.track` and `.identify` send
  * through, and returns it (call its `close()` at shutdown if you created it here).
@@ -26,18 +30,30 @@ let configured: SegmentBackend | undefined;
  * - {@link SegmentBackendOptions}: creates a backend of its own. As Open edX does
  *   with an unset `LMS_SEGMENT_KEY`, options with neither a (non-empty) `writeKey`
  *   nor `analytics` turn the helpers off, so `{ writeKey: process.env.SEGMENT_KEY }`
- *   is safe when the variable is unset;
+ *   is safe when the variable is unset. The options are checked as SegmentBackend
+ *   checks them (a `null` one counts as not given): an unknown name or a wrong type
+ *   throws an {@link OptionsError}, even when the helpers would be off;
  * - `null` or `undefined`: turns the helpers off.
  *
- * Until it is called the helpers do nothing.
+ * Anything else throws an {@link OptionsError}. Until it is called the helpers do nothing.
  */
 export function configureSegment(target: SegmentBackend | SegmentBackendOptions | null | undefined): SegmentBackend | undefined {
   if (target instanceof SegmentBackend || target === null || target === undefined) {
     configured = target ?? undefined;
-  } else {
-    configured = target.analytics || target.writeKey ? new SegmentBackend(target) : undefined;
+    return configured;
   }
+  if (!isOptionsObject(target)) {
+    throw new OptionsError('configureSegment', `give a SegmentBackend, SegmentBackend options or null, got ${describeValue(target)}`);
+  }
+  const options = configureSegmentOptions.check(Object.fromEntries(Object.entries(target).filter(([, value]) => value !== null)));
+  configured = options.analytics || options.writeKey ? new SegmentBackend(options) : undefined;
   return configured;
+}
+
+function isOptionsObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /** The backend the direct helpers send through, or undefined when they are off. */

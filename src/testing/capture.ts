@@ -1,8 +1,10 @@
 import { AssertionError } from 'node:assert';
 import { MemoryBackend } from '../backends/memory';
+import { defineOptions, option, type OptionsOf } from '../core/options';
 import { DEFAULT_TRACKER_NAME, findTracker, registerTracker, unregisterTracker } from '../core/registry';
+import { processorsOption } from '../core/routing';
 import { Tracker } from '../core/tracker';
-import type { Processor, TrackedEvent } from '../core/types';
+import type { TrackedEvent } from '../core/types';
 
 /**
  * Open edX's frozen test time, `2013-10-03T08:24:55+00:00` (`FROZEN_TIME` of
@@ -11,19 +13,21 @@ import type { Processor, TrackedEvent } from '../core/types';
  */
 export const FROZEN_TIME: Date = new Date(Date.UTC(2013, 9, 3, 8, 24, 55));
 
-/** Options of {@link captureEvents}. */
-export interface CaptureEventsOptions {
+const captureEventsOptions = defineOptions('captureEvents', {
   /**
    * Processors the capturing tracker runs before its memory backend, e.g.
    * `[new LegacyFieldMappingProcessor()]` to capture `tracking.log`-shaped events.
    * Default: none, so the captured events are raw (`name`, `timestamp`, `data`, `context`).
    */
-  processors?: Processor[];
+  processors: processorsOption,
   /** The clock for event timestamps; `() => FROZEN_TIME` freezes it. Default: the system clock. */
-  clock?: () => Date;
+  clock: option.function<() => Date>(),
   /** The registry name the capturing tracker replaces. Default: `'default'` (the tracker `emit` uses). */
-  name?: string;
-}
+  name: option.string({ nonEmpty: true }),
+});
+
+/** Options of {@link captureEvents}. */
+export type CaptureEventsOptions = OptionsOf<typeof captureEventsOptions.fields>;
 
 /**
  * Events captured by {@link captureEvents}: the counterpart of Open edX's
@@ -61,7 +65,8 @@ export interface EventCapture {
  * Registers a fresh {@link Tracker} whose only backend is a {@link MemoryBackend}
  * named `'mem'`, so that everything emitted through the registry (`emit(...)`) is
  * captured, and returns the capture. Call {@link EventCapture.restore} when done
- * (typically in `afterEach`).
+ * (typically in `afterEach`). An unknown option or a wrong type throws an
+ * `OptionsError`, and nothing is registered.
  *
  * @example
  * ```ts
@@ -75,7 +80,7 @@ export interface EventCapture {
  * ```
  */
 export function captureEvents(options: CaptureEventsOptions = {}): EventCapture {
-  return new MemoryCapture(options);
+  return new MemoryCapture(captureEventsOptions.check(options));
 }
 
 class MemoryCapture implements EventCapture {

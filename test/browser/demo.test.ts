@@ -18,7 +18,9 @@ describeInChromium('the browser Logger on the demo course page (real Chromium)',
   let problems: string[];
 
   beforeAll(async () => {
-    [browser, demo] = await Promise.all([launchChromium(), startDemo()]);
+    // One after the other: if one fails, afterAll still closes the other (a Chromium left open keeps jest from exiting).
+    demo = await startDemo();
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -16,7 +16,9 @@ describeInChromium('the browser Logger (real Chromium, lab app)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    [browser, lab] = await Promise.all([launchChromium(), startLab()]);
+    // One after the other: if one fails, afterAll still closes the other (a Chromium left open keeps jest from exiting).
+    lab = await startLab();
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -93,6 +95,48 @@ describeInChromium('the browser Logger (real Chromium, lab app)', () => {
     expect(status).toBe(0);
     expect(lab.received).toEqual([]);
     expect(problems).toEqual([expect.stringMatching(/^console\.error: /)]);
+  });
+
+  it('refuses a misspelled or mistyped option in configure() with an OptionsError, keeping the options it had; undefined restores a default', async () => {
+    await page.goto(`${lab.base}/page`);
+    const result = await page.evaluate(async () => {
+      const { Logger } = globalThis as PageGlobal;
+      const refusal = (options: unknown): string[] => {
+        try {
+          Logger.configure(options);
+          return ['accepted'];
+        } catch (error) {
+          return [(error as Error).name, (error as Error).message, String(error instanceof TypeError)];
+        }
+      };
+      const refused = [
+        refusal({ endPoint: '/elsewhere' }),
+        refusal({ batch: { dealy: 100 } }),
+        refusal({ batch: 'yes' }),
+        refusal({ endpoint: '/elsewhere', onError: 'console' }),
+      ];
+      const status = (await Logger.log('after_refusals', { ok: true })).status;
+      Logger.configure({ endpoint: '/lms/event' });
+      await Logger.log('moved', {});
+      Logger.configure({ endpoint: undefined });
+      await Logger.log('back_to_default', {});
+      return { refused, status };
+    });
+    expect(result.refused).toEqual([
+      ['OptionsError', "Logger.configure: unknown option 'endPoint'; did you mean 'endpoint'?", 'true'],
+      ['OptionsError', "Logger.configure: unknown option 'batch.dealy'; did you mean 'batch.delay'?", 'true'],
+      ['OptionsError', `Logger.configure: option 'batch' must be true or false or an object, got "yes" (a string)`, 'true'],
+      ['OptionsError', `Logger.configure: option 'onError' must be a function, got "console" (a string)`, 'true'],
+    ]);
+    // Nothing was changed by the refused calls: not batched, still the default endpoint.
+    expect(result.status).toBe(200);
+    // An option given as undefined goes back to its default.
+    expect(lab.received.map((r) => [r.url, new URLSearchParams(r.body).get('event_type')])).toEqual([
+      ['/event', 'after_refusals'],
+      ['/lms/event', 'moved'],
+      ['/event', 'back_to_default'],
+    ]);
+    expect(problems).toEqual([]);
   });
 
   it('encodes like Open edX’s jQuery: the spec’s example, undefined data, requestOptions type GET and data', async () => {
@@ -236,16 +280,28 @@ describeInChromium('the browser Logger (real Chromium, lab app)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('works as an ES module: createLogger with its own endpoint and course', async () => {
+  it('works as an ES module: createLogger with its own endpoint and course, refusing a misspelled option', async () => {
     await page.goto(`${lab.base}/module`);
     await page.waitForFunction(() => (globalThis as PageGlobal).esm !== undefined);
     const result = await page.evaluate(async () => {
       const { esm } = globalThis as PageGlobal;
       const logger = esm.createLogger({ endpoint: '/lms/event', courseId: () => 'course-v1:M+O+D' });
       const response = await logger.log('from_module', { ok: true });
-      return { status: response.status, names: Object.keys(esm).sort(), alias: esm.log_event === esm.Logger.log, global: 'Logger' in globalThis };
+      let refused: unknown;
+      try {
+        esm.createLogger({ courseID: 'course-v1:M+O+D' });
+      } catch (error) {
+        refused = { name: (error as Error).name, message: (error as Error).message };
+      }
+      return { status: response.status, names: Object.keys(esm).sort(), alias: esm.log_event === esm.Logger.log, global: 'Logger' in globalThis, refused };
     });
-    expect(result).toEqual({ status: 200, names: ['Logger', 'createLogger', 'log_event'], alias: true, global: false });
+    expect(result).toEqual({
+      status: 200,
+      names: ['Logger', 'createLogger', 'log_event'],
+      alias: true,
+      global: false,
+      refused: { name: 'OptionsError', message: "createLogger: unknown option 'courseID'; did you mean 'courseId'?" },
+    });
     expect(lab.received).toHaveLength(1);
     expect(lab.received[0]!.url).toBe('/lms/event');
     expect(new URLSearchParams(lab.received[0]!.body).get('courserun_key')).toBe('course-v1:M+O+D');

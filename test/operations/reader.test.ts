@@ -3,6 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OptionsError } from '../../src/core/options';
 import { readTrackingLog, type SkippedLine } from '../../src/operations/reader';
 
 function logFile(content: string | Buffer): string {
@@ -104,6 +105,23 @@ describe('readTrackingLog', () => {
     }
     expect(reader.stats.events).toBe(1);
     await expect(readAll('/nonexistent/tracking.log')).rejects.toThrow(/ENOENT/);
-    expect(() => readTrackingLog('x', { maxLineLength: 0 })).toThrow(/maxLineLength must be a positive integer/);
+  });
+
+  it('refuses a misspelled option at the call, naming the right one', () => {
+    expect(() => readTrackingLog('x', { onskip: () => undefined } as never)).toThrow(
+      new OptionsError('readTrackingLog', "unknown option 'onskip'; did you mean 'onSkip'?"),
+    );
+    expect(() => readTrackingLog('x', { maxLineLenght: 100 } as never)).toThrow(
+      "readTrackingLog: unknown option 'maxLineLenght'; did you mean 'maxLineLength'?",
+    );
+  });
+
+  it('refuses an option of the wrong type at the call, naming the expected one', () => {
+    expect(() => readTrackingLog('x', { maxLineLength: 0 })).toThrow(
+      "readTrackingLog: option 'maxLineLength' must be an integer of 1 or more, got 0 (a number)",
+    );
+    expect(() => readTrackingLog('x', { onSkip: 'ignore' } as never)).toThrow(
+      `readTrackingLog: option 'onSkip' must be a function, got "ignore" (a string)`,
+    );
   });
 });

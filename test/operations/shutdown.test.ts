@@ -5,7 +5,7 @@
 // SIGTERM-under-load test is in the reliability suite (test/reliability/shutdown.test.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryBackend, Tracker, type FailureInfo } from '../../src';
+import { MemoryBackend, OptionsError, Tracker, type FailureInfo } from '../../src';
 import { gracefulShutdown, onShutdownSignals, trackServer } from '../../src/operations/shutdown';
 import { delay, keepAliveAgent, send } from '../reliability/support/http';
 
@@ -101,8 +101,44 @@ describe('gracefulShutdown', () => {
     const first = gracefulShutdown(server, tracker);
     expect(gracefulShutdown(server, tracker)).toBe(first);
     await first;
-    expect(() => gracefulShutdown(createServer(), tracker, { timeout: -1 })).toThrow(/timeout must be a number of milliseconds/);
-    expect(() => onShutdownSignals(createServer(), tracker, { closeTimeout: Number.NaN })).toThrow(/closeTimeout/);
+    expect(() => gracefulShutdown(createServer(), tracker, { timeout: -1 })).toThrow(
+      "gracefulShutdown: option 'timeout' must be a number of 0 or more, got -1 (a number)",
+    );
+  });
+
+  it('refuses a misspelled option at the call, naming the right one, and leaves the server serving', async () => {
+    const tracker = newTracker();
+    const server = createServer((_req, res) => res.end('ok'));
+    const base = await listen(server);
+    expect(() => gracefulShutdown(server, tracker, { timeOut: 100 } as never)).toThrow(
+      new OptionsError('gracefulShutdown', "unknown option 'timeOut'; did you mean 'timeout'?"),
+    );
+    expect(() => onShutdownSignals(server, tracker, { signal: ['SIGUSR2'] } as never)).toThrow(
+      "onShutdownSignals: unknown option 'signal'; did you mean 'signals'?",
+    );
+    expect(() => onShutdownSignals(server, tracker, { closeTimout: 100 } as never)).toThrow(
+      "onShutdownSignals: unknown option 'closeTimout'; did you mean 'closeTimeout'?",
+    );
+    expect(process.listenerCount('SIGUSR2')).toBe(0);
+    expect((await send(base, { path: '/' })).status).toBe(200);
+    await gracefulShutdown(server, tracker);
+  });
+
+  it('onShutdownSignals refuses options of the wrong type at the call, not at the signal', () => {
+    const tracker = newTracker();
+    const server = createServer();
+    const listening = process.listenerCount('SIGTERM');
+    expect(() => onShutdownSignals(server, tracker, { closeTimeout: Number.NaN })).toThrow(
+      "onShutdownSignals: option 'closeTimeout' must be a number of 0 or more, got NaN (a number)",
+    );
+    expect(() => onShutdownSignals(server, tracker, { signals: ['SIGTERM', 'SIGINIT'] as never })).toThrow(
+      `onShutdownSignals: option 'signals[1]' must be the name of a signal a process can catch, such as 'SIGTERM', got "SIGINIT" (a string)`,
+    );
+    expect(() => onShutdownSignals(server, tracker, { signals: ['SIGKILL'] })).toThrow(/option 'signals\[0\]' must be the name of a signal a process can catch/);
+    expect(() => onShutdownSignals(server, tracker, { exitCode: '1' as never })).toThrow(
+      `onShutdownSignals: option 'exitCode' must be null or an integer from 0 to 255, got "1" (a string)`,
+    );
+    expect(process.listenerCount('SIGTERM')).toBe(listening);
   });
 
   it('onShutdownSignals: shuts down on the first signal, ignores (and reports) a second, then calls onShutdown', async () => {

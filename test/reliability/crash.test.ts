@@ -81,14 +81,11 @@ describe('SIGKILL mid-burst', () => {
 });
 
 describe('a writer restarted on a crashed tracking.log', () => {
-  // DEFECT (src/backends/append-file-sink.ts, not editable here): the file is opened
-  // for append and the first batch written right after whatever is there, so the
-  // partial last line a crash left and the new process's first line become one line
-  // that parses as neither — a corrupt line in the middle of the file, where readers
-  // only expect a partial line at the end. The report gives the diff: when the file
-  // it opens is not empty and does not end with '\n', the sink writes a '\n' first,
-  // which turns the fragment into a line of its own (skipped as invalid by
-  // readTrackingLog) and keeps the new line whole. This test fails until then.
+  // A crash mid-write leaves a partial last line. The restarted writer's sink sees that
+  // the file it opens does not end with '\n' and writes one first, so the fragment
+  // becomes a line of its own (which readTrackingLog skips as invalid) and the new
+  // process's first event stays whole, rather than the two gluing into one line that
+  // parses as neither, in the middle of the file.
   it('starts its first line on a line of its own', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'et-restart-'));
     const file = join(dir, 'tracking.log');

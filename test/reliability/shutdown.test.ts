@@ -118,12 +118,10 @@ describe('SIGTERM under steady load (child process, onShutdownSignals)', () => {
 });
 
 describe('a script that ends without tracker.close()', () => {
-  // DEFECT (src/backends/append-file-sink.ts, not editable here; since 4df7cca): the
-  // batch timer (BATCH_DELAY_MS) is unref'd, so a process with nothing else to do
-  // exits before the timer fires and every line still queued is lost, silently — a
-  // script that emits and returns writes nothing at all. (With setImmediate before,
-  // it wrote them all.) The report gives the diff: do not unref the timer; it lives
-  // 10 ms and only while lines wait. This test fails until then.
+  // A script that emits and returns, never calling close(), must still find every
+  // event in tracking.log: the sink's batch timer (BATCH_DELAY_MS, 10 ms, running only
+  // while lines wait) is not unref'd, so Node waits for it before exiting. (An unref'd
+  // timer once let such a script exit with every queued line lost, silently.)
   it('still has every event in tracking.log when Node exits on its own', async () => {
     const trackingLog = join(mkdtempSync(join(tmpdir(), 'et-script-')), 'tracking.log');
     const child = startChild('emit-and-return.cjs', [trackingLog, '5000'], { lifetimeMs: 30000 });

@@ -1,4 +1,4 @@
-import { ContextFrame, Tracker, asyncContextLocator, openContextFrame, registerTracker, unregisterTracker } from '../../src';
+import { ContextFrame, OptionsError, Tracker, asyncContextLocator, openContextFrame, registerTracker, unregisterTracker } from '../../src';
 import { SegmentBackend } from '../../src/segment/segment-backend';
 import { configureSegment, configuredSegment, findSegmentBackend, segment } from '../../src/segment/direct';
 import { STANDARD_CONTEXT, fastClient, lmsLikeTracker, type Failure } from './fixtures';
@@ -32,6 +32,34 @@ describe('segment.track and segment.identify (direct helpers)', () => {
   it('are off when configured without a write key, as with an unset LMS_SEGMENT_KEY', () => {
     expect(configureSegment({ writeKey: undefined, host: sink.url })).toBeUndefined();
     expect(configureSegment({ writeKey: '' })).toBeUndefined();
+  });
+
+  it('refuses a misspelled option, naming the right one, even with no write key, and keeps the backend it had', async () => {
+    const backend = configureSegment({ ...fastClient(sink), flushAt: 1 })!;
+    expect(() => configureSegment({ writeKey: undefined, hots: sink.url } as never)).toThrow(
+      new OptionsError('configureSegment', "unknown option 'hots'; did you mean 'host'?"),
+    );
+    expect(() => configureSegment({ writekey: 'test-write-key' } as never)).toThrow(
+      "configureSegment: unknown option 'writekey'; did you mean 'writeKey'?",
+    );
+    expect(configuredSegment()).toBe(backend);
+    segment.track(42, 'still.sent');
+    await backend.flush();
+    expect(sink.delivered.map((message) => message.event)).toEqual(['still.sent']);
+  });
+
+  it('refuses an option of the wrong type, and a target that is neither options nor a backend', () => {
+    expect(() => configureSegment({ writeKey: undefined, flushAt: '1' } as never)).toThrow(
+      `configureSegment: option 'flushAt' must be an integer of 1 or more, got "1" (a string)`,
+    );
+    expect(() => configureSegment('test-write-key' as never)).toThrow(
+      `configureSegment: give a SegmentBackend, SegmentBackend options or null, got "test-write-key" (a string)`,
+    );
+    expect(configuredSegment()).toBeUndefined();
+  });
+
+  it('counts a null option as not given, as SegmentBackend does (configuration data)', () => {
+    expect(configureSegment({ writeKey: null, host: null } as never)).toBeUndefined();
   });
 
   it("track merges the default tracker's resolved context: the standard context", async () => {

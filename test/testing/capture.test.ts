@@ -3,6 +3,7 @@ import { MemoryBackend } from '../../src/backends/memory';
 import { LegacyFieldMappingProcessor } from '../../src/processors/legacy-field-mapping';
 import { emit, findTracker, getTracker, registerTracker, unregisterTracker } from '../../src/core/registry';
 import { formatIsoTime } from '../../src/encoding/timestamp';
+import { OptionsError } from '../../src/core/options';
 import { Tracker } from '../../src/core/tracker';
 import { FROZEN_TIME, assertEventMatches, captureEvents, type EventCapture } from '../../src/testing';
 
@@ -166,5 +167,27 @@ describe('restore', () => {
     capture.restore();
     expect(findTracker('other')).toBeUndefined();
     expect(getTracker()).toBe(main);
+  });
+
+  it('refuses a misspelled option, naming the right one, and registers nothing', () => {
+    const main = new Tracker();
+    registerTracker(main);
+    expect(() => captureEvents({ clok: () => FROZEN_TIME } as never)).toThrow(
+      new OptionsError('captureEvents', "unknown option 'clok'; did you mean 'clock'?"),
+    );
+    expect(() => captureEvents({ processor: [new LegacyFieldMappingProcessor()] } as never)).toThrow(
+      "captureEvents: unknown option 'processor'; did you mean 'processors'?",
+    );
+    expect(getTracker()).toBe(main);
+  });
+
+  it('refuses an option of the wrong type, naming the expected one', () => {
+    expect(() => captureEvents({ name: 42 } as never)).toThrow(
+      "captureEvents: option 'name' must be a non-empty string, got 42 (a number)",
+    );
+    expect(() => captureEvents({ processors: new LegacyFieldMappingProcessor() } as never)).toThrow(
+      /^captureEvents: option 'processors' must be an array of items that are each a processor/,
+    );
+    expect(findTracker()).toBeUndefined();
   });
 });
