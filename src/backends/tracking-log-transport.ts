@@ -1,4 +1,4 @@
-import TransportStream from 'winston-transport';
+import TransportStream = require('winston-transport');
 import { AppendFileSink } from './append-file-sink';
 
 /** The key under which winston formats put the finished line (triple-beam's `MESSAGE`). */
