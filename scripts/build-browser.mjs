@@ -3,9 +3,10 @@
 //   index.cjs   CommonJS, for test runners that require() it (jest with jsdom)
 //   global.js   classic script defining window.Logger and window.log_event
 //   *.d.ts      declarations, emitted by tsc with src/browser/tsconfig.json
+//   index.d.mts the declarations of index.mjs as an ES module (index.d.ts describes index.cjs)
 // and prints the minified and gzipped sizes. Run after `tsc -p tsconfig.build.json`.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,10 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsc
   cwd: root,
   stdio: 'inherit',
 });
+
+// Without it, TypeScript under node16/nodenext would take index.mjs for CommonJS and allow a
+// default import that fails at run time.
+writeFileSync(join(out, 'index.d.mts'), "export * from './index.js';\n");
 
 const common = {
   bundle: true,
