@@ -50,7 +50,7 @@ describe('the tarball', () => {
   it('holds every file that package.json points at: exports, typesVersions, main, types, bin', () => {
     const named = [
       ...targets(manifest.exports),
-      ...Object.values(manifest.typesVersions).flatMap((paths) => Object.values(paths).flat()),
+      ...Object.values(manifest.typesVersions ?? {}).flatMap((paths) => Object.values(paths).flat()),
       manifest.main,
       manifest.types,
       ...Object.values(manifest.bin),

@@ -77,9 +77,9 @@ export class ScratchApp {
     return new ScratchApp(dir);
   }
 
-  /** Runs Node in the app with `args`; resolves its standard output. */
+  /** Runs Node in the app with `args`: its standard output (its standard error is in the error it throws). */
   node(args: string[]): string {
-    return execFileSync(process.execPath, args, { cwd: this.dir, encoding: 'utf8' });
+    return execFileSync(process.execPath, args, { cwd: this.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   /** Copies `files` into the app. */
