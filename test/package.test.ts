@@ -39,12 +39,39 @@ function targets(value: unknown): string[] {
   return Object.values(value).flatMap(targets);
 }
 
+/** Code written as users would write it, type-checked in the app (see the end of this file). */
+const consumers = join(__dirname, 'package', 'consumer');
 const withoutDot = (path: string) => path.replace(/^\.\//, '');
 const specifier = (subpath: string) => (subpath === '.' ? 'eventtracking' : `eventtracking/${subpath.slice(2)}`);
 // The entries built from the Node code (the package.json packed is this one); the browser
 // ones are builds of their own, checked apart.
 const packageExports = (require('../package.json') as Manifest).exports;
 const nodeSubpaths = Object.keys(packageExports).filter((key) => key !== './package.json' && !key.startsWith('./browser'));
+
+/** The declarations `require(subpath)` gets through the exports map. */
+function requireTypes(conditions: unknown): string | undefined {
+  const { require, types } = conditions as { require?: { types?: string }; types?: string };
+  return require?.types ?? types;
+}
+
+describe('package.json', () => {
+  it('gives classic node10 resolution (main/types, typesVersions) the declarations exports gives require(), for every entry', () => {
+    const { types, typesVersions } = require('../package.json') as Manifest;
+    const classic = Object.fromEntries(Object.entries(typesVersions['*'] ?? {}).map(([path, [target]]) => [`./${path}`, target]));
+    const expected: Record<string, string | undefined> = {};
+    for (const [subpath, conditions] of Object.entries(packageExports)) {
+      if (subpath === '.') expect(types).toBe(requireTypes(conditions));
+      else if (subpath !== './package.json') expected[subpath] = requireTypes(conditions);
+    }
+    expect(classic).toEqual(expected);
+  });
+
+  it('has every entry imported by the consumers that are type-checked below', () => {
+    const sources = readdirSync(consumers).map((file) => readFileSync(join(consumers, file), 'utf8')).join('\n');
+    const missing = Object.keys(packageExports).filter((subpath) => subpath !== './package.json' && !sources.includes(`'${specifier(subpath)}'`));
+    expect(missing).toEqual([]);
+  });
+});
 
 describe('the tarball', () => {
   it('holds every file that package.json points at: exports, typesVersions, main, types, bin', () => {
@@ -170,7 +197,6 @@ const PROGRAMS = {
   node: { lib: ['es2022'], types: ['node'], files: ['node-cjs.cts', 'node-esm.mts'] },
   browser: { lib: ['es2022', 'dom'], types: [], files: ['browser-cjs.cts', 'browser-esm.mts'] },
 };
-const consumers = join(__dirname, 'package', 'consumer');
 
 describe('type-checked in the app, with skipLibCheck: false and esModuleInterop: false', () => {
   // Eight compiler runs of several seconds each: all queued at once, two at a time.
