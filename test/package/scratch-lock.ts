@@ -62,7 +62,7 @@ export function scratchManifests(repoLock: Lockfile, packed: PackedManifest, tar
       const key = locate(source, from, name);
       if (key === undefined) {
         if (optional.has(name)) continue;
-        throw new Error(`${name} (needed by ${from || packed.name}) is not in package-lock.json: run npm install`);
+        throw new Error(`${name} (needed by ${from || 'the scratch app'}) is not in package-lock.json: run npm install`);
       }
       if (picked.has(key)) continue;
       const entry = source[key] as LockEntry;
