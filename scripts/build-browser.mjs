@@ -3,7 +3,6 @@
 //   index.cjs   CommonJS, for test runners that require() it (jest with jsdom)
 //   global.js   classic script defining window.Logger and window.log_event
 //   *.d.ts      declarations, emitted by tsc with src/browser/tsconfig.json
-//   index.d.mts the declarations of index.mjs as an ES module (index.d.ts describes index.cjs)
 // and prints the minified and gzipped sizes. Run after `tsc -p tsconfig.build.json`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,8 +26,9 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsc
   stdio: 'inherit',
 });
 
-// Without it, TypeScript under node16/nodenext would take index.mjs for CommonJS and allow a
-// default import that fails at run time.
+// index.d.mts: the declarations of index.mjs as an ES module (index.d.ts is CommonJS, for
+// index.cjs). Without it TypeScript under node16/nodenext would take index.mjs for CommonJS
+// and allow a default import that fails at run time.
 writeFileSync(join(out, 'index.d.mts'), "export * from './index.js';\n");
 
 const common = {
