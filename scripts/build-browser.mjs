@@ -7,7 +7,7 @@
 //               src/browser (src/core/options.ts, which has no imports)
 // and prints the minified and gzipped sizes. Run after `tsc -p tsconfig.build.json`.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,11 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsc
   cwd: root,
   stdio: 'inherit',
 });
+
+// index.d.mts: the declarations of index.mjs as an ES module (index.d.ts is CommonJS, for
+// index.cjs). Without it TypeScript under node16/nodenext would take index.mjs for CommonJS
+// and allow a default import that fails at run time.
+writeFileSync(join(out, 'index.d.mts'), "export * from './index.js';\n");
 
 const common = {
   bundle: true,

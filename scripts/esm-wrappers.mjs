@@ -12,7 +12,7 @@ const pkg = require(join(root, 'package.json'));
 
 for (const [subpath, conditions] of Object.entries(pkg.exports)) {
   // Browser entries are built by scripts/build-browser.mjs (modules of their own), not wrapped.
-  if (typeof conditions?.import !== 'object' || typeof conditions?.require !== 'object') continue;
+  if (subpath.startsWith('./browser') || typeof conditions?.import !== 'object') continue;
   const esmFile = join(root, conditions.import.default);
   const cjsFile = join(root, conditions.require.default);
   const names = Object.keys(require(cjsFile)).filter((name) => name !== 'default' && name !== '__esModule');

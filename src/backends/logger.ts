@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import winston from 'winston';
-import TransportStream from 'winston-transport';
+import winston = require('winston');
+import TransportStream = require('winston-transport');
 import { logFailure, toError } from '../core/errors';
 import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import { encodeJson, type JsonStyle } from '../encoding/json';

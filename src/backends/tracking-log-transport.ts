@@ -1,5 +1,5 @@
-import type winston from 'winston';
-import TransportStream from 'winston-transport';
+import type winston = require('winston');
+import TransportStream = require('winston-transport');
 import { defineOptions, option, type OptionsOf } from '../core/options';
 import { AppendFileSink } from './append-file-sink';
 

@@ -1,0 +1,32 @@
+// A CommonJS consumer of every Node entry, type-checked in a scratch app by test/package.test.ts.
+// Each `@ts-expect-error` fails the check if the entry's types resolved to `any`.
+import eventtracking = require('eventtracking');
+import express = require('eventtracking/express');
+import koa = require('eventtracking/koa');
+import testing = require('eventtracking/testing');
+import matchers = require('eventtracking/jest');
+
+const tracker: eventtracking.Tracker = new eventtracking.Tracker({ backends: { memory: new eventtracking.MemoryBackend() } });
+tracker.emit('edx.scratch', { ok: true });
+// @ts-expect-error: not an export
+eventtracking.noSuchExport();
+
+const middleware: express.ExpressHandler = express.trackMiddleware();
+// @ts-expect-error: not an export
+express.noSuchExport();
+
+const koaMiddleware: koa.KoaMiddleware = koa.trackMiddleware();
+// @ts-expect-error: not an export
+koa.noSuchExport();
+
+const capture: testing.EventCapture = testing.captureEvents();
+capture.restore();
+// @ts-expect-error: not an export
+testing.noSuchExport();
+
+const { toMatchEvent } = matchers;
+const result: matchers.ToMatchEventResult = toMatchEvent({ name: 'edx.scratch' }, { name: 'edx.scratch' });
+// @ts-expect-error: not an export
+matchers.noSuchExport();
+
+export = { middleware, koaMiddleware, result };

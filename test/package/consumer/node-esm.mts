@@ -1,0 +1,23 @@
+// An ES module consumer of every Node entry, type-checked in a scratch app by test/package.test.ts.
+// Each `@ts-expect-error` fails the check if the entry's types resolved to `any`, or to
+// CommonJS declarations that would allow a default import Node refuses at run time.
+import { MemoryBackend, Tracker, tracker } from 'eventtracking';
+import { trackMiddleware } from 'eventtracking/express';
+import * as koa from 'eventtracking/koa';
+import { EventMatchTolerates, captureEvents } from 'eventtracking/testing';
+import 'eventtracking/jest';
+import { expect } from 'expect';
+// @ts-expect-error: the package's ES modules have no default export
+import rootDefault from 'eventtracking';
+// @ts-expect-error: not an export
+import { noSuchExport } from 'eventtracking/express';
+
+const capture = captureEvents();
+new Tracker({ backends: { memory: new MemoryBackend() } }).emit('edx.scratch', { ok: true });
+tracker.emit('edx.scratch');
+// The matcher that `eventtracking/jest` adds to jest's expect.
+expect(capture.events[0]).toMatchEvent({ name: 'edx.scratch' }, EventMatchTolerates.default());
+capture.restore();
+
+export { rootDefault, noSuchExport };
+export const middlewares = [trackMiddleware(), koa.trackMiddleware()];
