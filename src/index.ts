@@ -45,6 +45,7 @@ export type { ServerTrackRequest } from './views/server-track';
 export { taskTrack } from './views/task-track';
 export type { TaskRequestInfo } from './views/task-track';
 export { courseContextFromUrl } from './request/course';
+export { CMS_IGNORE_URL_PATTERNS, LMS_IGNORE_URL_PATTERNS } from './request/ignore';
 export { parseCourseKey } from './keys/course-key';
 export type { CourseContext } from './request/course';
 export type { CourseKey } from './keys/course-key';

@@ -46,10 +46,13 @@ function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY } = 
   return { app, tracker: eventTracker };
 }
 
+// A session the browser presents is the request's session. A new visitor gets one
+// for its next requests, and none for this one: as in Django, a session has no key
+// until it is saved, so tracking writes `session: ''` for a first visit.
 function demoSession(req, res, next) {
   const match = /(?:^|;\s*)demo_session=([\w-]+)/.exec(req.headers.cookie ?? '');
-  req.sessionID = match ? match[1] : randomUUID();
-  if (!match) res.cookie('demo_session', req.sessionID, { httpOnly: true, sameSite: 'lax' });
+  if (match) req.sessionID = match[1];
+  else res.cookie('demo_session', randomUUID(), { httpOnly: true, sameSite: 'lax' });
   next();
 }
 

@@ -69,10 +69,13 @@ function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY, seg
   return { app, tracker: eventTracker };
 }
 
+// A session the browser presents is the request's session. A new visitor gets one
+// for its next requests, and none for this one: as in Django, a session has no key
+// until it is saved, so tracking writes `session: ''` for a first visit.
 async function demoSession(ctx, next) {
   const id = ctx.cookies.get('demo_session');
-  ctx.sessionId = id && /^[\w-]+$/.test(id) ? id : randomUUID();
-  if (ctx.sessionId !== id) ctx.cookies.set('demo_session', ctx.sessionId, { httpOnly: true, sameSite: 'lax' });
+  if (id && /^[\w-]+$/.test(id)) ctx.sessionId = id;
+  else ctx.cookies.set('demo_session', randomUUID(), { httpOnly: true, sameSite: 'lax' });
   await next();
 }
 

@@ -2,6 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { assignOwn } from '../encoding/objects';
 import type { Context } from './types';
 
+/** An event a flow holds back: see {@link ContextFrame.held}. */
+export interface HeldEvent {
+  /** Sends the event now if it is still held; later calls do nothing. Never throws. */
+  release(): void;
+}
+
 /**
  * The named context layers of one async flow, in entry order, with their merge
  * cached until a layer changes.
@@ -16,6 +22,13 @@ export class ContextFrame {
    */
   readonly values: Map<symbol, unknown>;
   private readonly isRoot: boolean;
+  /**
+   * An event held back in this flow (the request middleware holds a request's
+   * page-request event here), shared with the frames made from this one: the tracker
+   * sends it before the next event emitted in the flow, so that the order of events
+   * is kept (see `Tracker.emit`). Undefined when nothing is held.
+   */
+  held: HeldEvent | undefined = undefined;
 
   constructor(layers?: Iterable<[string, Context]>, values?: Iterable<[symbol, unknown]>, isRoot = false) {
     this.layers = new Map(layers);
@@ -58,7 +71,9 @@ export class ContextFrame {
 
   /** A new frame starting from this one's layers and values (see `values`); changes to it stay in it. */
   child(): ContextFrame {
-    return new ContextFrame(this.layers, this.isRoot ? undefined : this.values);
+    const frame = new ContextFrame(this.layers, this.isRoot ? undefined : this.values);
+    if (!this.isRoot) frame.held = this.held;
+    return frame;
   }
 }
 

@@ -1,4 +1,4 @@
-import { asyncContextLocator, isContextLocator, type ContextLocator } from './context';
+import { asyncContextLocator, isContextLocator, type ContextFrame, type ContextLocator } from './context';
 import { defineOptions, option, type OptionsOf } from './options';
 import { logFailure, toError } from './errors';
 import { isPythonFalsy } from '../encoding/python-truth';
@@ -102,27 +102,72 @@ export class Tracker {
 
   /**
    * Emits an event. A falsy `name` becomes `'unknown'`; falsy `data` (as Python sees
-   * it: `null`, `''`, `0`, `false`, `[]`, `{}`) becomes `{}`. Never throws.
+   * it: `null`, `''`, `0`, `false`, `[]`, `{}`) becomes `{}`. An event held back in the
+   * caller's flow (a request's page event, see {@link ContextFrame.held}) is sent
+   * first. Never throws.
    */
   emit(name?: string | null, data?: unknown): void {
     this.stats.emitted++;
     const eventName = isPythonFalsy(name) ? UNKNOWN_EVENT_TYPE : String(name);
-    if (this.closed) {
-      this.reportFailure(new Error('the tracker is closed; the event was not sent'), { stage: 'emit', eventName });
-      return;
-    }
     try {
-      const event: TrackedEvent = {
-        name: eventName,
-        timestamp: this.clock(),
-        data: isPythonFalsy(data) ? {} : data,
-        // The cached merge is shared: the router copies the event before anything changes it.
-        context: this.contextLocator.current().merge() as Context,
-      };
-      this.routingBackend.send(event);
+      const frame = this.contextLocator.current();
+      const held = frame.held;
+      if (held !== undefined) {
+        frame.held = undefined;
+        held.release();
+      }
+      if (this.closed) {
+        this.reportClosed(eventName);
+        return;
+      }
+      this.routingBackend.send(this.buildEvent(eventName, data, frame));
     } catch (thrown) {
       this.reportFailure(toError(thrown), { stage: 'emit', eventName });
     }
+  }
+
+  /**
+   * Builds now the event `emit(name, data)` would send (its timestamp and context are
+   * this moment's) and returns a function that sends it, once, as `emit` does. The
+   * request middleware holds a request's page event this way until the request emits
+   * another event or ends. Neither this method nor the function throws.
+   */
+  prepareEmit(name?: string | null, data?: unknown): () => void {
+    const eventName = isPythonFalsy(name) ? UNKNOWN_EVENT_TYPE : String(name);
+    let event: TrackedEvent | undefined;
+    let failure: Error | undefined;
+    try {
+      event = this.buildEvent(eventName, data, this.contextLocator.current());
+    } catch (thrown) {
+      failure = toError(thrown);
+    }
+    let sent = false;
+    return () => {
+      if (sent) return;
+      sent = true;
+      this.stats.emitted++;
+      if (event === undefined) return this.reportFailure(failure as Error, { stage: 'emit', eventName });
+      if (this.closed) return this.reportClosed(eventName);
+      try {
+        this.routingBackend.send(event);
+      } catch (thrown) {
+        this.reportFailure(toError(thrown), { stage: 'emit', eventName });
+      }
+    };
+  }
+
+  private buildEvent(name: string, data: unknown, frame: ContextFrame): TrackedEvent {
+    return {
+      name,
+      timestamp: this.clock(),
+      data: isPythonFalsy(data) ? {} : data,
+      // The cached merge is shared: the router copies the event before anything changes it.
+      context: frame.merge() as Context,
+    };
+  }
+
+  private reportClosed(eventName: string): void {
+    this.reportFailure(new Error('the tracker is closed; the event was not sent'), { stage: 'emit', eventName });
   }
 
   /**

@@ -2,18 +2,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { defineOptions, option, type OptionsOf } from '../core/options';
 import type { ExpressHandler } from './request';
 
-/** Options of {@link browserScriptHandler}. */
-export interface BrowserScriptOptions {
+const browserScriptOptions = defineOptions('browserScriptHandler', {
   /**
    * The script file to serve. Default: the package's `dist/browser/global.js`, found from
    * this file (`dist/cjs/express` in the package, `src/express` when run from source).
    */
-  file?: string;
+  file: option.string({ nonEmpty: true }),
   /** `Cache-Control: public, max-age=...` in seconds; the ETag revalidates after it. Default: 3600. */
-  maxAge?: number;
-}
+  maxAge: option.number({ min: 0 }),
+});
+
+/** Options of {@link browserScriptHandler}. */
+export type BrowserScriptOptions = OptionsOf<typeof browserScriptOptions.fields>;
 
 /**
  * Serves the browser Logger as a classic script (`dist/browser/global.js`, which defines
@@ -24,7 +27,8 @@ export interface BrowserScriptOptions {
  * @example app.get('/eventtracking.js', browserScriptHandler())
  * // then, in the page: <script src="/eventtracking.js"></script>
  */
-export function browserScriptHandler(options: BrowserScriptOptions = {}): ExpressHandler {
+export function browserScriptHandler(given: BrowserScriptOptions = {}): ExpressHandler {
+  const options = browserScriptOptions.check(given);
   const file = options.file ?? defaultScriptFile();
   if (!existsSync(file)) {
     throw new Error(`browserScriptHandler: the browser script ${file} is missing; build it with \`npm run build\` (scripts/build-browser.mjs writes dist/browser/global.js)`);
@@ -32,7 +36,7 @@ export function browserScriptHandler(options: BrowserScriptOptions = {}): Expres
   const body = readFileSync(file);
   const gzipped = gzipSync(body, { level: 9 });
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  const cacheControl = `public, max-age=${Math.max(0, Math.floor(options.maxAge ?? 3600))}`;
+  const cacheControl = `public, max-age=${Math.floor(options.maxAge ?? 3600)}`;
   return function browserScript(req, res, next) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     res.setHeader('Content-Type', 'application/javascript; charset=utf-8');

@@ -1,11 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { EndpointRequest, EndpointResponse } from '../views/endpoint';
 import type { ExpressHandler, ExpressRequest } from './request';
+import { passportUser } from './user';
 
-/** Turns a framework-neutral endpoint into an Express handler. */
+/** Turns a framework-neutral endpoint into an Express handler; `getUser` is the handler's own option. */
 export function expressEndpoint(
   respond: (request: EndpointRequest) => Promise<EndpointResponse>,
-  getUser: (req: ExpressRequest) => unknown = (req) => req.user,
+  getUser?: (req: ExpressRequest) => unknown,
 ): ExpressHandler {
   return (req, res) => {
     void respond({
@@ -14,9 +15,8 @@ export function expressEndpoint(
       headers: req.headers,
       stream: req,
       parsedBody: req.body,
-      get user() {
-        return getUser(req);
-      },
+      getUser: getUser && (() => getUser(req)),
+      authLayerUser: () => passportUser(req),
     }).then((response) => write(res, response));
   };
 }

@@ -11,3 +11,4 @@ export { segmentioHandler } from './segmentio-handler';
 export type { SegmentioOptions } from '../views/segmentio-endpoint';
 export { browserScriptHandler } from './browser-script';
 export type { BrowserScriptOptions } from './browser-script';
+export { CMS_IGNORE_URL_PATTERNS, LMS_IGNORE_URL_PATTERNS } from '../request/ignore';

@@ -8,9 +8,14 @@ export interface ExpressRequest extends IncomingMessage {
   originalUrl?: string;
   protocol?: string;
   body?: unknown;
+  /** The user Passport (or other auth middleware) set. */
   user?: unknown;
+  /** Passport's `req.isAuthenticated()`: its presence says an authentication layer ran. */
+  isAuthenticated?: unknown;
   sessionID?: string;
   session?: { id?: string } | null;
+  /** express-session's store, which it sets on every request it handles. */
+  sessionStore?: unknown;
 }
 
 /** An Express `next` callback. */

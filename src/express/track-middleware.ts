@@ -1,51 +1,71 @@
 import { asyncContextLocator, openRequestFrame } from '../core/context';
+import { option, type OptionsOf } from '../core/options';
 import type { RequestUser } from '../request/request-context';
-import { RequestTracking, type RequestTrackingOptions } from '../request/request-tracking';
+import { RequestTracking, requestTrackingOptions } from '../request/request-tracking';
+import { userOrAnonymous } from '../request/request-user';
 import type { ExpressHandler, ExpressRequest } from './request';
+import { expressSessionKey } from './session-key';
+import { passportUser } from './user';
+
+const trackMiddlewareOptions = requestTrackingOptions.extend('trackMiddleware', {
+  /**
+   * The user of a request: an object with `id` and `username`. Giving `getUser` says
+   * the app has an authentication layer, so null or undefined is an anonymous visitor,
+   * Django's AnonymousUser (`user_id: null`, `username: ''`); so is a user whose `id`
+   * is null. The user resolved here is the request's user for `/event`, `serverTrack`
+   * and the page event too. Default: Passport's `req.user`; with Passport and nobody
+   * signed in (`req.isAuthenticated` there, no `req.user`), the anonymous visitor;
+   * with no auth middleware at all, no user object (`user_id: ''`, `username: ''`).
+   */
+  getUser: option.function<(req: ExpressRequest) => RequestUser | null | undefined>(),
+  /**
+   * The session key to hash into `session` (`''` when it gives none). Default: with
+   * express-session, the id of a stored session the client presented (a session
+   * created for this request, saved or not, has no key yet, as in Django); with other
+   * session middleware, `req.sessionID ?? req.session?.id`.
+   */
+  getSessionKey: option.function<(req: ExpressRequest) => string | null | undefined>(),
+});
 
 /** Options of the Express {@link trackMiddleware}. */
-export interface TrackMiddlewareOptions extends RequestTrackingOptions {
-  /**
-   * The user of a request: an object with `id` and `username`; null or undefined when
-   * there is none (then `user_id` and `username` are `''`). A user whose `id` is null
-   * is anonymous (`user_id: null`). Default: `req.user` (Passport and most auth middleware).
-   */
-  getUser?: (req: ExpressRequest) => RequestUser | null | undefined;
-  /** The session key to hash into `session`. Default: `req.sessionID ?? req.session?.id` (express-session). */
-  getSessionKey?: (req: ExpressRequest) => string | null | undefined;
-}
+export type TrackMiddlewareOptions = OptionsOf<typeof trackMiddlewareOptions.fields>;
 
 /**
  * Express middleware doing what Open edX's `TrackMiddleware` does: each request gets
  * a context frame of its own holding the `edx.request` context (user, session hash,
  * ip, host, agent, path, referer, language, GA client id, course), which every event
  * emitted while handling the request carries; and a page-request event unless the
- * path is ignored. Mount it after session and auth middleware (it reads the user and
- * the session) and before your routes; mount `express.urlencoded()` before it for
- * form fields to appear in page events. It never fails a request.
+ * path is ignored or the request is answered by `userTrackHandler` or
+ * `segmentioHandler`, wherever they are mounted. Mount it after session and auth
+ * middleware (it reads the user and the session) and before your routes; mount
+ * `express.urlencoded()` before it for form fields to appear in page events. It never
+ * fails a request. Unknown options and options of the wrong type throw an
+ * `OptionsError`.
  *
  * @example app.use(trackMiddleware({ secretKey: process.env.SECRET_KEY }))
  */
-export function trackMiddleware(options: TrackMiddlewareOptions = {}): ExpressHandler {
+export function trackMiddleware(given: TrackMiddlewareOptions = {}): ExpressHandler {
+  const options = trackMiddlewareOptions.check(given);
   const tracking = new RequestTracking(options);
-  const getUser = options.getUser ?? ((req: ExpressRequest) => req.user as RequestUser | null | undefined);
-  const getSessionKey = options.getSessionKey ?? ((req: ExpressRequest) => req.sessionID ?? req.session?.id);
+  const getUser = options.getUser;
+  const userOf = getUser ? (req: ExpressRequest) => userOrAnonymous(getUser(req)) : passportUser;
+  const getSessionKey = options.getSessionKey ?? expressSessionKey;
   const locator = options.tracker?.contextLocator ?? asyncContextLocator;
   return function trackMiddleware(req, res, next) {
     openRequestFrame(() => {
-      const exit = tracking.enter(
+      const end = tracking.enter(
         req.originalUrl ?? req.url ?? '/',
         () => ({
           headers: req.headers,
           remoteAddress: req.socket?.remoteAddress,
           protocol: req.protocol ?? ((req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'),
-          user: getUser(req),
+          user: userOf(req),
           sessionKey: getSessionKey(req),
         }),
         req.body,
       );
       // 'close' follows every response, finished or aborted.
-      res.once('close', exit);
+      res.once('close', end);
       next();
     }, locator);
   };

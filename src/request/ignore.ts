@@ -1,3 +1,5 @@
+import { failOption, OptionsError, type OptionType } from '../core/options';
+
 /** The LMS default of `TRACKING_IGNORE_URL_PATTERNS`: paths that get no page-request event. */
 export const LMS_IGNORE_URL_PATTERNS: readonly string[] = Object.freeze([
   '^/event',
@@ -16,6 +18,26 @@ function fromPythonSyntax(source: string): string {
 }
 
 /**
+ * An ignore pattern as an option: a string that compiles as a regular expression (see
+ * {@link compileUrlPatterns}), or a RegExp. A string that does not compile is refused
+ * at construction, naming the option and the compiler's complaint.
+ */
+export const urlPatternOption: OptionType<string | RegExp> = {
+  expected: 'a string or a RegExp',
+  accepts: (value) => typeof value === 'string' || value instanceof RegExp,
+  check(value, at) {
+    if (value instanceof RegExp) return value;
+    if (typeof value !== 'string') return failOption(at, urlPatternOption.expected, value);
+    try {
+      compileUrlPattern(value);
+    } catch (error) {
+      throw new OptionsError(at.component, `option '${at.path}' is not a valid regular expression: ${(error as Error).message}`);
+    }
+    return value;
+  },
+};
+
+/**
  * Compiles ignore patterns for {@link isIgnoredPath}. Strings are JavaScript regular
  * expressions (Python's `(?P<name>...)` and `(?P=name)` are accepted too); like
  * Python's `re.match`, every pattern only matches at the start of the path, so
@@ -25,13 +47,18 @@ function fromPythonSyntax(source: string): string {
  */
 export function compileUrlPatterns(patterns: readonly (string | RegExp)[]): RegExp[] {
   return patterns.map((pattern) => {
-    if (pattern instanceof RegExp) return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'y');
     try {
-      return new RegExp(fromPythonSyntax(String(pattern)), 'y');
+      return compileUrlPattern(pattern);
     } catch (error) {
       throw new TypeError(`invalid URL pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`);
     }
   });
+}
+
+/** One pattern of {@link compileUrlPatterns}; throws the RegExp constructor's SyntaxError. */
+function compileUrlPattern(pattern: string | RegExp): RegExp {
+  if (pattern instanceof RegExp) return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'y');
+  return new RegExp(fromPythonSyntax(String(pattern)), 'y');
 }
 
 /**

@@ -20,7 +20,7 @@ export interface RequestFacts {
   remoteAddress: string | undefined;
   /** 'https' when the request came over TLS or a trusted proxy says so; used only to build the absolute URL for course detection. */
   protocol: string;
-  /** The user object, or null/undefined when there is none (no auth middleware). */
+  /** The user object (an anonymous visitor behind auth middleware is `ANONYMOUS_USER`), or null/undefined when there is none (no auth middleware). */
   user: RequestUser | null | undefined;
   sessionKey: string | null | undefined;
 }

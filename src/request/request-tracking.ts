@@ -1,38 +1,54 @@
 import { logFailure, toError } from '../core/errors';
+import { defineOptions, option, type OptionsOf } from '../core/options';
 import { getTracker } from '../core/registry';
 import type { Tracker } from '../core/tracker';
-import { emitServerEvent, viewUsername } from './server-event';
-import { compileUrlPatterns, isIgnoredPath, LMS_IGNORE_URL_PATTERNS } from './ignore';
+import { emitServerEvent, prepareServerEvent, viewUsername } from './server-event';
+import { HeldPageEvent } from './held-page-event';
+import { compileUrlPatterns, isIgnoredPath, LMS_IGNORE_URL_PATTERNS, urlPatternOption } from './ignore';
 import { censor, formToLists, pageEventData, queryToLists } from './page-event';
 import { buildRequestContext, decodedPath, type RequestFacts } from './request-context';
+import { keepRequestUser } from './request-user';
+import { trackerOption } from './tracker-option';
 
-/** The options of a request middleware that do not depend on the framework. */
-export interface RequestTrackingOptions {
+/** The options of a request middleware that do not depend on the framework; each adapter adds its own. */
+export const requestTrackingOptions = defineOptions('trackMiddleware', {
   /** The tracker the request context is entered in and page events go to. Default: the default tracker, looked up per request. */
-  tracker?: Tracker;
+  tracker: trackerOption,
   /**
    * The secret the session key is hashed with (Django's `SECRET_KEY`). Without one,
    * `session` is `''` and a warning says so once. Default: `process.env.SECRET_KEY`.
    */
-  secretKey?: string;
+  secretKey: option.string(),
   /**
    * Paths (decoded, without the query) that get no page-request event, as regular
-   * expressions matched at the start of the path (Python's `re.match`). Default:
-   * the LMS list `['^/event', '^/login', '^/heartbeat', '^/segmentio/event', '^/performance']`.
+   * expressions matched at the start of the path (Python's `re.match`); strings may use
+   * Python's `(?P<name>...)`. Replaces the defaults, as Open edX's
+   * `TRACKING_IGNORE_URL_PATTERNS` does; to keep them and add yours, use
+   * `extraIgnoreUrlPatterns`. Default: {@link LMS_IGNORE_URL_PATTERNS}, the LMS list
+   * `['^/event', '^/login', '^/heartbeat', '^/segmentio/event', '^/performance']`.
    */
-  ignoreUrlPatterns?: readonly (string | RegExp)[];
+  ignoreUrlPatterns: option.arrayOf(urlPatternOption),
+  /**
+   * More paths that get no page-request event, added to `ignoreUrlPatterns` (to the
+   * LMS defaults when that is not given). Default: none.
+   */
+  extraIgnoreUrlPatterns: option.arrayOf(urlPatternOption),
   /** Whether to emit the page-request event (name = path, data = censored GET/POST JSON). Default: true. */
-  pageEvents?: boolean;
+  pageEvents: option.boolean(),
   /** The name of the context layer holding the request fields. Default: `'edx.request'`. */
-  contextName?: string;
-}
+  contextName: option.string({ nonEmpty: true }),
+});
+
+/** The options of a request middleware that do not depend on the framework. */
+export type RequestTrackingOptions = OptionsOf<typeof requestTrackingOptions.fields>;
 
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
 
 /**
  * What Open edX's `TrackMiddleware` does for each request, for any framework: enter
- * the request context and emit the page-request event. The adapter opens the
- * request's own context frame and calls {@link RequestTracking.enter} inside it.
+ * the request context, keep the request's user, and emit the page-request event.
+ * The adapter opens the request's own context frame and calls
+ * {@link RequestTracking.enter} inside it. Takes options already checked.
  */
 export class RequestTracking {
   private readonly tracker: Tracker | undefined;
@@ -41,10 +57,10 @@ export class RequestTracking {
   private readonly pageEvents: boolean;
   readonly contextName: string;
 
-  constructor(options: RequestTrackingOptions = {}, middlewareName = 'trackMiddleware') {
+  constructor(options: RequestTrackingOptions, middlewareName = 'trackMiddleware') {
     this.tracker = options.tracker;
     this.secretKey = options.secretKey ?? process.env.SECRET_KEY;
-    this.ignorePatterns = compileUrlPatterns(options.ignoreUrlPatterns ?? LMS_IGNORE_URL_PATTERNS);
+    this.ignorePatterns = compileUrlPatterns([...(options.ignoreUrlPatterns ?? LMS_IGNORE_URL_PATTERNS), ...(options.extraIgnoreUrlPatterns ?? [])]);
     this.pageEvents = options.pageEvents ?? true;
     this.contextName = options.contextName ?? 'edx.request';
     if (!this.secretKey) {
@@ -61,11 +77,13 @@ export class RequestTracking {
   }
 
   /**
-   * Enters the request context in the caller's frame and emits the page-request
-   * event unless the path is ignored. `body` is the parsed body, if a parser ran
-   * before; a form body is the page event's POST. Never throws: a failure is
-   * reported (and, as in Open edX, an exception event emitted) and the request goes
-   * on. Returns a function that exits the context.
+   * Enters the request context in the caller's frame, keeps the request's user there
+   * (for the endpoints and `serverTrack`), and, unless the path is ignored, builds the
+   * page-request event and holds it in the frame (see {@link HeldPageEvent}). `body`
+   * is the parsed body, if a parser ran before; a form body is the page event's POST.
+   * Never throws: a failure is reported (and, as in Open edX, an exception event
+   * emitted) and the request goes on. Returns the function to call when the response
+   * ends: it sends the page event if it is still held, and exits the context.
    *
    * @param url - the request target (path and query).
    * @param readFacts - what the framework knows of the request besides `url`; it may
@@ -73,29 +91,36 @@ export class RequestTracking {
    */
   enter(url: string, readFacts: () => Omit<RequestFacts, 'url'>, body: unknown): () => void {
     let tracker: Tracker | undefined;
-    let exit = (): void => undefined;
+    let end = (): void => undefined;
     try {
       tracker = this.resolveTracker();
       const facts: RequestFacts = { url, ...readFacts() };
       const context = buildRequestContext(facts, this.secretKey);
       const frame = tracker.contextLocator.current();
       frame.enter(this.contextName, context);
-      exit = () => {
+      keepRequestUser(frame, facts.user ?? undefined);
+      const exit = (): void => {
         if (frame.has(this.contextName)) frame.exit(this.contextName);
       };
+      end = exit;
       const path = String(context.path);
       if (this.pageEvents && !isIgnoredPath(path, this.ignorePatterns)) {
         const queryStart = facts.url.indexOf('?');
         const get = queryStart < 0 ? {} : queryToLists(facts.url.slice(queryStart + 1));
         const isForm = FORM_TYPES.test(String(facts.headers['content-type'] ?? ''));
         const data = pageEventData(censor(get), censor(isForm ? formToLists(body) : {}));
-        emitServerEvent(tracker, viewUsername(facts.user), path, data, null);
+        const held = new HeldPageEvent(prepareServerEvent(tracker, viewUsername(facts.user), path, data, null));
+        frame.held = held;
+        end = () => {
+          held.release();
+          exit();
+        };
       }
     } catch (error) {
       (tracker?.reportFailure ?? logFailure)(toError(error), { stage: 'request', component: 'trackMiddleware' });
       if (tracker) emitExceptionEvent(tracker, url, toError(error));
     }
-    return exit;
+    return end;
   }
 }
 

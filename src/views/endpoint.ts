@@ -1,8 +1,13 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { asyncContextLocator, type ContextFrame } from '../core/context';
 import { logFailure, toError } from '../core/errors';
+import { findTracker } from '../core/registry';
+import type { Tracker } from '../core/tracker';
 import { ClientError } from '../request/client-error';
 import { readBody } from '../request/event-params';
-import type { Tracker } from '../core/tracker';
+import { claimRequest } from '../request/held-page-event';
+import type { RequestUser } from '../request/request-context';
+import { requestUserOf, userOrAnonymous } from '../request/request-user';
 
 /** A request to one of our endpoints, as every framework adapter describes it. */
 export interface EndpointRequest {
@@ -14,8 +19,27 @@ export interface EndpointRequest {
   stream: IncomingMessage;
   /** What a body parser made of the body, when one ran. */
   parsedBody: unknown;
-  /** The request's user, when there is one. */
-  user: unknown;
+  /**
+   * The handler's own `getUser` option, when it has one: it names the user whatever
+   * trackMiddleware resolved (null or undefined is an anonymous visitor).
+   */
+  getUser?: () => unknown;
+  /**
+   * The user the framework's auth middleware left on the request (Passport's), for a
+   * request trackMiddleware did not see; see `userOfAuthLayer`.
+   */
+  authLayerUser: () => RequestUser | undefined;
+}
+
+/**
+ * The user of an endpoint's request: the handler's own `getUser` when it has one;
+ * else the one trackMiddleware resolved for the request (kept in `frame`), so that
+ * an event's `user_id` and `username` describe one user; else the auth layer's.
+ */
+export function endpointUser(request: EndpointRequest, frame: ContextFrame): RequestUser | undefined {
+  if (request.getUser) return userOrAnonymous(request.getUser());
+  const kept = requestUserOf(frame);
+  return kept ? kept.user : request.authLayerUser();
 }
 
 /** What an endpoint answers; the adapter writes it. */
@@ -24,6 +48,17 @@ export interface EndpointResponse {
   body: string;
   contentType: string;
   headers?: Record<string, string>;
+}
+
+/**
+ * Claims the caller's request for one of our endpoints: the page event trackMiddleware
+ * holds for it is dropped (see `claimRequest`), so the endpoint's own requests get none
+ * wherever it is mounted. Returns the request's frame.
+ */
+export function claimEndpointRequest(tracker: Tracker | undefined): ContextFrame {
+  const frame = (tracker ?? findTracker())?.contextLocator.current() ?? asyncContextLocator.current();
+  claimRequest(frame);
+  return frame;
 }
 
 /** The body of a request: parsed by the framework, or the raw text read here. */

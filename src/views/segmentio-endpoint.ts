@@ -2,29 +2,35 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isPlainObject } from '../encoding/objects';
 import { ClientError } from '../request/client-error';
 import { decodeUtf8 } from '../request/event-params';
+import { defineOptions, option, type OptionsOf } from '../core/options';
 import { getTracker } from '../core/registry';
-import type { Tracker } from '../core/tracker';
-import { answer, queryString, requestBody, type EndpointRequest, type EndpointResponse } from './endpoint';
-import { SegmentioValidationError, trackSegmentioEvent, type SegmentioMappingOptions } from './segmentio';
+import { trackerOption } from '../request/tracker-option';
+import { answer, claimEndpointRequest, queryString, requestBody, type EndpointRequest, type EndpointResponse } from './endpoint';
+import { segmentioMappingFields, SegmentioValidationError, trackSegmentioEvent } from './segmentio';
 
-/** Options of the Segment webhook endpoint (`/segmentio/event`). */
-export interface SegmentioOptions extends SegmentioMappingOptions {
+/** Options of the Segment webhook endpoint (`/segmentio/event`), for every framework adapter. */
+export const segmentioOptions = defineOptions('segmentioHandler', {
+  ...segmentioMappingFields,
   /** The tracker events go to. Default: the default tracker, looked up per request. */
-  tracker?: Tracker;
+  tracker: trackerOption,
   /**
    * The shared secret Segment sends as `?key=` (Open edX's `TRACKING_SEGMENTIO_WEBHOOK_SECRET`).
    * Without one every request is refused (401). Default: `process.env.TRACKING_SEGMENTIO_WEBHOOK_SECRET`.
    */
-  secret?: string;
+  secret: option.string(),
   /** The largest body read, in bytes; larger answers 413. Default: 262144. */
-  maxBodySize?: number;
-}
+  maxBodySize: option.number({ min: 1, integer: true }),
+});
+
+/** Options of the Segment webhook endpoint (`segmentioHandler`). */
+export type SegmentioOptions = OptionsOf<typeof segmentioOptions.fields>;
 
 const OK: EndpointResponse = { status: 200, body: '', contentType: 'text/plain; charset=utf-8' };
 
 /**
  * Builds the Segment webhook endpoint for any framework (Open edX's
- * `segmentio_event`): POST only (405), `?key=` must equal the secret (401, compared
+ * `segmentio_event`), from options already checked: it claims the request (which
+ * gets no page event), then POST only (405), `?key=` must equal the secret (401, compared
  * in constant time), a body that is not a JSON object is a 400 and one over
  * `maxBodySize` a 413. Then the message is mapped and emitted; an invalid event is
  * still answered 200 (so that a leaked key reveals nothing) and reported to the
@@ -38,6 +44,7 @@ export function segmentioResponder(options: SegmentioOptions): (request: Endpoin
   const expected = secret ? digest(secret) : undefined;
   return (request) =>
     answer('segmentioHandler', OK, async (setTracker) => {
+      claimEndpointRequest(options.tracker);
       if (request.method !== 'POST') throw new ClientError(405, `method ${request.method} is not allowed; use POST`, { Allow: 'POST' });
       const key = new URLSearchParams(queryString(request.url)).getAll('key').pop();
       if (!expected || !key || !timingSafeEqual(digest(key), expected)) throw new ClientError(401, 'Unauthorized');

@@ -3,6 +3,7 @@ import { parseCourseKey } from '../keys/course-key';
 import { BI_SCREEN_VIEWED_NAME, FORUM_THREAD_VIEWED_LABEL } from '../processors/transformers/forum-thread-viewed';
 import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../request/nesting';
 import { parseIsoTimestamp } from '../encoding/timestamp';
+import { option, type OptionsOf } from '../core/options';
 import type { Tracker } from '../core/tracker';
 import type { Context } from '../core/types';
 
@@ -31,20 +32,29 @@ export interface SegmentioUser {
 }
 
 /** How mobile events are accepted and mapped; every option has Open edX's default. */
-export interface SegmentioMappingOptions {
-  /** Segment library name → `event_source`; events from other libraries are ignored. Default: `{ 'analytics-android': 'mobile', 'analytics-ios': 'mobile' }`. */
-  sourceMap?: Record<string, string>;
-  /** Segment message types accepted (case-insensitive). Default: `['track']`. */
-  allowedTypes?: string[];
-  /** Events whose name contains one of these (case-insensitive) are ignored. Default: none. */
-  disallowedSubstringNames?: string[];
+export const segmentioMappingFields = {
+  /**
+   * Segment library name → `event_source` (Open edX's `TRACKING_SEGMENTIO_SOURCE_MAP`);
+   * events from other libraries are ignored. Default: `{ 'analytics-android': 'mobile', 'analytics-ios': 'mobile' }`.
+   */
+  sourceMap: option.recordOf(option.string()),
+  /** Segment message types accepted, case-insensitive (`TRACKING_SEGMENTIO_ALLOWED_TYPES`). Default: `['track']`. */
+  allowedTypes: option.arrayOf(option.string()),
+  /**
+   * Events whose name contains one of these, case-insensitive, are ignored
+   * (`TRACKING_SEGMENTIO_DISALLOWED_SUBSTRING_NAMES`). Default: none.
+   */
+  disallowedSubstringNames: option.arrayOf(option.string()),
   /**
    * Finds the user of an integer `userId` (Open edX looks up its User table); may be
    * async; null or undefined for no such user, which refuses the event. Default: the
    * id itself, with username `''`.
    */
-  lookupUser?: (userId: number) => SegmentioUser | null | undefined | Promise<SegmentioUser | null | undefined>;
-}
+  lookupUser: option.function<(userId: number) => SegmentioUser | null | undefined | Promise<SegmentioUser | null | undefined>>(),
+} as const;
+
+/** How mobile events are accepted and mapped; see {@link segmentioMappingFields}. */
+export type SegmentioMappingOptions = OptionsOf<typeof segmentioMappingFields>;
 
 /** An event refused by validation: answered 200 as Open edX does, and reported. */
 export class SegmentioValidationError extends Error {

@@ -1,26 +1,28 @@
 import { ClientError } from '../request/client-error';
 import { paramsFromParsedBody, paramsFromQuery, paramsFromRawBody, type UserTrackParams } from '../request/event-params';
 import { getTracker } from '../core/registry';
-import { answer, queryString, requestBody, type EndpointRequest, type EndpointResponse } from './endpoint';
+import { answer, claimEndpointRequest, endpointUser, queryString, requestBody, type EndpointRequest, type EndpointResponse } from './endpoint';
 import { trackUserEvent, type UserTrackOptions } from './user-track';
 
 const SUCCESS: EndpointResponse = { status: 200, body: 'success', contentType: 'text/html; charset=utf-8' };
 
 /**
- * The `/event` endpoint for any framework: reads the parameters from the query (GET)
- * or the body (POST), emits the browser event and answers 200 `success`. A malformed
+ * The `/event` endpoint for any framework: claims the request (it gets no page event),
+ * reads the parameters from the query (GET) or the body (POST), emits the browser
+ * event and answers 200 `success`. A malformed
  * request gets a 4xx naming the problem; a failure of ours is reported and still
  * answered 200, so the browser does not retry. Never rejects.
  */
 export function respondToUserTrack(request: EndpointRequest, options: UserTrackOptions): Promise<EndpointResponse> {
   return answer('userTrackHandler', SUCCESS, async (setTracker) => {
+    const frame = claimEndpointRequest(options.tracker);
     if (request.method !== 'GET' && request.method !== 'POST') {
       throw new ClientError(405, `method ${request.method} is not allowed; use GET or POST`, { Allow: 'GET, POST' });
     }
     const tracker = options.tracker ?? getTracker();
     setTracker(tracker);
     const params = await readParams(request, options.maxBodySize ?? 65536);
-    await trackUserEvent(tracker, request.user, params, options);
+    await trackUserEvent(tracker, endpointUser(request, frame), params, options);
     return SUCCESS;
   });
 }

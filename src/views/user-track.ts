@@ -1,12 +1,15 @@
 import { toError } from '../core/errors';
+import { defineOptions, option, type OptionsOf } from '../core/options';
 import { isPlainObject } from '../encoding/objects';
 import { ClientError } from '../request/client-error';
 import type { UserTrackParams } from '../request/event-params';
+import type { RequestUser } from '../request/request-context';
 import { courseContextFromUrl } from '../request/course';
 import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../request/nesting';
 import type { Tracker } from '../core/tracker';
 import type { Context } from '../core/types';
 import { viewUsername } from '../request/server-event';
+import { trackerOption } from '../request/tracker-option';
 
 /** The context layer browser events are emitted in. */
 export const BROWSER_CONTEXT_NAME = 'edx.course.browser';
@@ -14,21 +17,24 @@ export const BROWSER_CONTEXT_NAME = 'edx.course.browser';
 /** The longest event name `/event` accepts. */
 export const MAX_EVENT_TYPE_LENGTH = 255;
 
-/** Options of the `/event` endpoint shared by every framework adapter. */
-export interface UserTrackOptions {
+/** Options of the `/event` endpoint shared by every framework adapter; each adapter adds its `getUser`. */
+export const userTrackOptions = defineOptions('userTrackHandler', {
   /** The tracker events go to. Default: the default tracker, looked up per request. */
-  tracker?: Tracker;
+  tracker: trackerOption,
   /** The longest `event` payload accepted, in characters; longer answers 413. Default: 50000. */
-  maxEventSize?: number;
+  maxEventSize: option.number({ min: 1, integer: true }),
   /** The largest request body read, in bytes; larger answers 413. Default: 65536. */
-  maxBodySize?: number;
+  maxBodySize: option.number({ min: 1, integer: true }),
   /**
    * Finds the id of the user named by a `username` inside the payload, which Open
    * edX adds to the payload as `user_id` when the payload has none. It may be async;
    * return null or undefined for no such user. Default: no lookup.
    */
-  lookupUserId?: (username: string) => unknown;
-}
+  lookupUserId: option.function<(username: string) => unknown>(),
+});
+
+/** Options of the `/event` endpoint shared by every framework adapter. */
+export type UserTrackOptions = OptionsOf<typeof userTrackOptions.fields>;
 
 /**
  * Open edX's `user_track` view, given the parameters already read: validates them,
@@ -37,7 +43,7 @@ export interface UserTrackOptions {
  * `courserun_key`, else from `page`; `username`; `event_source: 'browser'`; `page`).
  * Throws {@link ClientError} for a client error.
  */
-export async function trackUserEvent(tracker: Tracker, user: unknown, params: UserTrackParams, options: UserTrackOptions): Promise<void> {
+export async function trackUserEvent(tracker: Tracker, user: RequestUser | undefined, params: UserTrackParams, options: UserTrackOptions): Promise<void> {
   const name = optionalString(params.event_type, 'event_type');
   if (name.length > MAX_EVENT_TYPE_LENGTH) {
     throw new ClientError(400, `event_type is ${name.length} characters; at most ${MAX_EVENT_TYPE_LENGTH} are accepted`);

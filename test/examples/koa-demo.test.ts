@@ -69,6 +69,8 @@ describe('the Koa demo (examples/koa)', () => {
     ]);
     const [login, page, enrollPage, enrollment, browserVideo, mobileVideo] = events;
     expect(login).toMatchObject({ username: '', event_source: 'server', event: { username: 'alice' } });
+    // The first visit presented no session: its session has no key yet, as in Django.
+    expect(login.session).toBe('');
     expect(page).toMatchObject({ username: 'alice', context: { user_id: 42, course_id: COURSE, org_id: 'edX' }, event: '{"GET": {}, "POST": {}}' });
     expect(page.session).toMatch(/^[0-9a-f]{32}$/);
     expect(enrollPage.event).toBe('{"GET": {}, "POST": {"password": "********"}}');

@@ -8,7 +8,8 @@ export { REQUEST_KEYS, SECRET_KEY } from '../http/helpers';
 /** A middleware setting `req.user`, as an auth middleware (Passport) does. */
 export function withUser(user: unknown): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
-    (req as Request & { user?: unknown }).user = user;
+    // Cast through unknown: with Passport's types loaded, `req.user` is typed Express.User.
+    (req as unknown as { user?: unknown }).user = user;
     next();
   };
 }

@@ -62,6 +62,11 @@ describe('serverTrack', () => {
     assertEventMatches({ name: 'evt', data: { a: 1 }, context: { username: 'alice', event_source: 'server', page: null } }, capture.getEvent());
   });
 
+  it("writes username '' for Passport's anonymous visitor (an auth layer, nobody signed in), as Open edX's AnonymousUser", () => {
+    serverTrack({ isAuthenticated: () => false }, 'evt', {});
+    expect(capture.getEvent().context?.username).toBe('');
+  });
+
   it('skips /event_logs events of staff users only', () => {
     serverTrack({ user: { username: 'staff', is_staff: true } }, '/event_logs', {});
     serverTrack({ user: { username: 'staff', is_staff: true } }, '/event_logs/user/1', {});
@@ -107,6 +112,18 @@ describe('serverTrack', () => {
       expect(context).toMatchObject({ user_id: 4, username: 'dee', path: '/courses/org/c/r/page', course_id: 'org/c/r', org_id: 'org' });
       expect(Object.keys(context)).toEqual([...REQUEST_KEYS, 'event_source', 'page']);
       expect([context.event_source, context.page]).toEqual(['server', null]);
+    });
+
+    it('uses the user trackMiddleware resolved, so that user_id and username describe one user', async () => {
+      const app = express();
+      app.use(withUser({ id: 5, username: 'other' }));
+      app.use(trackMiddleware({ secretKey: SECRET_KEY, pageEvents: false, getUser: () => ({ id: 4, username: 'dee' }) }));
+      app.get('/x', (req, res) => {
+        serverTrack(req as ServerTrackRequest, 'evt', {});
+        res.send('ok');
+      });
+      await request(app).get('/x').expect(200);
+      expect(capture.getEvent().context).toMatchObject({ user_id: 4, username: 'dee' });
     });
 
     it("keeps the request's course for a page without a course", async () => {

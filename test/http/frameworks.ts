@@ -21,7 +21,7 @@ import Koa2 from 'koa2';
 import { emit } from '../../src';
 import * as expressAdapter from '../../src/express';
 import * as koaAdapter from '../../src/koa';
-import type { KoaContext } from '../../src/koa';
+import type { KoaContext, SegmentioOptions } from '../../src/koa';
 import type { RequestUser } from '../../src/request/request-context';
 import type { RequestTrackingOptions } from '../../src/request/request-tracking';
 import type { UserTrackOptions as CoreUserTrackOptions } from '../../src/views/user-track';
@@ -78,8 +78,8 @@ export interface UserTrackOptions extends CoreUserTrackOptions {
 }
 
 export type Method = 'GET' | 'POST' | 'ALL';
-/** A route: a method, a path (exact, or a RegExp; none for every path), and what answers it. */
-export type Route = { method?: Method; path?: string | RegExp } & ({ handler: Handler } | { userTrack: UserTrackOptions });
+/** A route: a method, a path (exact, or a RegExp; none for every path), and what answers it (a handler, the /event endpoint, the Segment webhook). */
+export type Route = { method?: Method; path?: string | RegExp } & ({ handler: Handler } | { userTrack: UserTrackOptions } | { segmentio: SegmentioOptions });
 
 /** An app, described once for every framework. */
 export interface AppSpec {
@@ -171,12 +171,14 @@ function expressFramework(ex: ExpressModule): Framework {
     switch (s.kind) {
       case 'user':
         return (req, _res, next) => {
-          (req as Request & { user?: unknown }).user = s.user;
+          // Cast through unknown: with Passport's types loaded, `req.user` is typed Express.User.
+          (req as unknown as { user?: unknown }).user = s.user;
           next();
         };
       case 'session':
         return (req, _res, next) => {
-          const target = req as Request & { sessionID?: string; session?: { id?: string } };
+          // Cast through unknown: with express-session's types loaded, `req.session` is its Session.
+          const target = req as unknown as { sessionID?: string; session?: { id?: string } };
           if (s.sessionId !== undefined) target.sessionID = s.sessionId;
           if (s.session !== undefined) target.session = s.session;
           next();
@@ -227,6 +229,8 @@ function expressFramework(ex: ExpressModule): Framework {
         let terminal: RequestHandler;
         if ('handler' in route) {
           terminal = handle(route.handler);
+        } else if ('segmentio' in route) {
+          terminal = expressAdapter.segmentioHandler(route.segmentio);
         } else {
           const { getUser: getEventUser, ...options } = route.userTrack;
           terminal = expressAdapter.userTrackHandler({ ...options, ...(getEventUser ? { getUser: (req) => getEventUser(toNeutral(req)) } : {}) });
@@ -389,6 +393,9 @@ function koaFramework(KoaCtor: KoaClass): Framework {
         if ('handler' in route) {
           const handler = route.handler;
           terminal = async (ctx) => write(ctx, await handler(toNeutral(ctx)));
+        } else if ('segmentio' in route) {
+          const endpoint = koaAdapter.segmentioHandler(route.segmentio);
+          terminal = (ctx) => endpoint(ctx, () => Promise.resolve());
         } else {
           const { getUser: getEventUser, ...options } = route.userTrack;
           const endpoint = koaAdapter.userTrackHandler({ ...options, ...(getEventUser ? { getUser: (ctx: KoaContext) => getEventUser(toNeutral(ctx)) } : {}) });

@@ -1,0 +1,132 @@
+// The options of the HTTP adapters' factories, on Express and Koa: an unknown option
+// is refused with the nearest valid one, a value of the wrong type with the option,
+// the expected type and the value — when the factory is called, before any request.
+import { OptionsError, Tracker } from '../../src';
+import * as expressAdapter from '../../src/express';
+import * as koaAdapter from '../../src/koa';
+import { SECRET_KEY } from '../http/helpers';
+
+/** The message of the OptionsError `build` throws. */
+function refusal(build: () => unknown): string {
+  try {
+    build();
+  } catch (error) {
+    expect(error).toBeInstanceOf(OptionsError);
+    return (error as Error).message;
+  }
+  throw new Error('expected an OptionsError');
+}
+
+const ADAPTERS = [
+  ['Express', expressAdapter],
+  ['Koa', koaAdapter],
+] as const;
+
+describe.each(ADAPTERS)('the %s adapter', (_name, adapter) => {
+  describe('trackMiddleware', () => {
+    const build = (options: unknown) => () => adapter.trackMiddleware({ secretKey: SECRET_KEY, ...(options as object) });
+
+    it.each([
+      ['ignoreUrlPattern', { ignoreUrlPattern: ['^/health'] }, "trackMiddleware: unknown option 'ignoreUrlPattern'; did you mean 'ignoreUrlPatterns'?"],
+      ['extraIgnoreUrlPattern', { extraIgnoreUrlPattern: ['^/health'] }, "trackMiddleware: unknown option 'extraIgnoreUrlPattern'; did you mean 'extraIgnoreUrlPatterns'?"],
+      ['getuser', { getuser: () => null }, "trackMiddleware: unknown option 'getuser'; did you mean 'getUser'?"],
+      ['secret_key', { secret_key: 's' }, "trackMiddleware: unknown option 'secret_key'; did you mean 'secretKey'?"],
+      ['getSessionId', { getSessionId: () => 'k' }, "trackMiddleware: unknown option 'getSessionId'; did you mean 'getSessionKey'?"],
+    ])('refuses the misspelling %s', (_name, options, message) => {
+      expect(refusal(build(options))).toBe(message);
+    });
+
+    it.each([
+      [{ ignoreUrlPatterns: '^/health' }, `option 'ignoreUrlPatterns' must be an array of items that are each a string or a RegExp, got "^/health" (a string)`],
+      [{ extraIgnoreUrlPatterns: ['^/a', 7] }, `option 'extraIgnoreUrlPatterns[1]' must be a string or a RegExp, got 7 (a number)`],
+      [{ pageEvents: 'no' }, `option 'pageEvents' must be true or false, got "no" (a string)`],
+      [{ contextName: '' }, `option 'contextName' must be a non-empty string, got "" (a string)`],
+      [{ getUser: { id: 1 } }, `option 'getUser' must be a function, got {"id":1} (an object)`],
+      [{ tracker: {} }, `option 'tracker' must be a Tracker, got {} (an object)`],
+    ])('refuses the wrong type in %j', (options, message) => {
+      expect(refusal(build(options))).toBe(`trackMiddleware: ${message}`);
+    });
+
+    it('refuses an ignore pattern that is not a valid regular expression, naming it', () => {
+      expect(refusal(build({ ignoreUrlPatterns: ['^/ok', '^/(unclosed'] }))).toMatch(
+        /^trackMiddleware: option 'ignoreUrlPatterns\[1\]' is not a valid regular expression: Invalid regular expression: .*Unterminated group/,
+      );
+      expect(refusal(build({ extraIgnoreUrlPatterns: ['['] }))).toMatch(/^trackMiddleware: option 'extraIgnoreUrlPatterns\[0\]' is not a valid regular expression/);
+    });
+
+    it('takes every documented option', () => {
+      const options = {
+        tracker: new Tracker(),
+        secretKey: SECRET_KEY,
+        ignoreUrlPatterns: ['^/a', /^\/b/],
+        extraIgnoreUrlPatterns: ['^/c'],
+        pageEvents: false,
+        contextName: 'my.request',
+        getUser: () => null,
+        getSessionKey: () => undefined,
+      };
+      expect(typeof adapter.trackMiddleware(options)).toBe('function');
+    });
+  });
+
+  describe('userTrackHandler', () => {
+    it.each([
+      ['maxEventsize', { maxEventsize: 10 }, "userTrackHandler: unknown option 'maxEventsize'; did you mean 'maxEventSize'?"],
+      ['lookupUserID', { lookupUserID: () => 1 }, "userTrackHandler: unknown option 'lookupUserID'; did you mean 'lookupUserId'?"],
+      ['max_body_size', { max_body_size: 10 }, "userTrackHandler: unknown option 'max_body_size'; did you mean 'maxBodySize'?"],
+    ])('refuses the misspelling %s', (_name, options, message) => {
+      expect(refusal(() => adapter.userTrackHandler(options as never))).toBe(message);
+    });
+
+    it.each([
+      [{ maxEventSize: '50k' }, `option 'maxEventSize' must be an integer of 1 or more, got "50k" (a string)`],
+      [{ maxBodySize: 0 }, `option 'maxBodySize' must be an integer of 1 or more, got 0 (a number)`],
+      [{ getUser: 'req.user' }, `option 'getUser' must be a function, got "req.user" (a string)`],
+      [{ tracker: 'default' }, `option 'tracker' must be a Tracker, got "default" (a string)`],
+    ])('refuses the wrong type in %j', (options, message) => {
+      expect(refusal(() => adapter.userTrackHandler(options as never))).toBe(`userTrackHandler: ${message}`);
+    });
+  });
+
+  describe('segmentioHandler', () => {
+    it.each([
+      ['secrets', { secrets: 'k' }, "segmentioHandler: unknown option 'secrets'; did you mean 'secret'?"],
+      ['allowedType', { allowedType: ['track'] }, "segmentioHandler: unknown option 'allowedType'; did you mean 'allowedTypes'?"],
+      ['source_map', { source_map: {} }, "segmentioHandler: unknown option 'source_map'; did you mean 'sourceMap'?"],
+      ['lookupUsers', { lookupUsers: () => null }, "segmentioHandler: unknown option 'lookupUsers'; did you mean 'lookupUser'?"],
+    ])('refuses the misspelling %s', (_name, options, message) => {
+      expect(refusal(() => adapter.segmentioHandler(options as never))).toBe(message);
+    });
+
+    it.each([
+      [{ secret: 42 }, `option 'secret' must be a string, got 42 (a number)`],
+      [{ allowedTypes: 'track' }, `option 'allowedTypes' must be an array of items that are each a string, got "track" (a string)`],
+      [{ sourceMap: { 'analytics-ios': 1 } }, `option 'sourceMap.analytics-ios' must be a string, got 1 (a number)`],
+      [{ disallowedSubstringNames: [null] }, `option 'disallowedSubstringNames[0]' must be a string, got null`],
+      [{ maxBodySize: -1 }, `option 'maxBodySize' must be an integer of 1 or more, got -1 (a number)`],
+    ])('refuses the wrong type in %j', (options, message) => {
+      expect(refusal(() => adapter.segmentioHandler(options as never))).toBe(`segmentioHandler: ${message}`);
+    });
+  });
+
+  it('exports the LMS and CMS defaults of the ignore patterns, frozen', () => {
+    expect(adapter.LMS_IGNORE_URL_PATTERNS).toEqual(['^/event', '^/login', '^/heartbeat', '^/segmentio/event', '^/performance']);
+    expect(adapter.CMS_IGNORE_URL_PATTERNS).toEqual(['^/event', '^/login', '^/heartbeat']);
+    expect(Object.isFrozen(adapter.LMS_IGNORE_URL_PATTERNS)).toBe(true);
+  });
+});
+
+describe('browserScriptHandler (Express)', () => {
+  it('refuses a misspelling', () => {
+    expect(refusal(() => expressAdapter.browserScriptHandler({ maxage: 60 } as never))).toBe(
+      "browserScriptHandler: unknown option 'maxage'; did you mean 'maxAge'?",
+    );
+  });
+
+  it.each([
+    [{ maxAge: '1h' }, `option 'maxAge' must be a number of 0 or more, got "1h" (a string)`],
+    [{ file: '' }, `option 'file' must be a non-empty string, got "" (a string)`],
+  ])('refuses the wrong type in %j', (options, message) => {
+    expect(refusal(() => expressAdapter.browserScriptHandler(options as never))).toBe(`browserScriptHandler: ${message}`);
+  });
+});
