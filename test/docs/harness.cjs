@@ -8,14 +8,18 @@ const net = require('node:net');
 const { pathToFileURL } = require('node:url');
 const { findFixture } = require('./fixtures/index.cjs');
 
-/** @type {{ fixture?: string, argument: string, file?: string, content?: string, report: string }} */
+/** @type {{ fixture?: string, argument: string, file?: string, content: string, previous?: string, report: string }} */
 const spec = JSON.parse(process.env.DOCS_BLOCK ?? '{}');
 
-/** What fixtures get: the marker's argument, the block's file and text, what it exported or threw, the servers it started. */
+/**
+ * What fixtures get: the marker's argument, the block's file and text, the text of the
+ * page's block before it, what the block exported or threw, the servers it started.
+ */
 const ctx = {
   argument: spec.argument,
   file: spec.file,
   content: spec.content,
+  previous: spec.previous,
   exports: undefined,
   error: undefined,
   /** Every server the block started listening (recorded, not changed). */

@@ -12,6 +12,8 @@ export interface BlockRun {
   file?: string;
   /** What the block must print on stdout, from the `<!-- output -->` block after it. */
   output?: string;
+  /** The text of the page's block before this one, if any (a check may compare the two). */
+  previous?: string;
 }
 
 /** A block the page gets wrong, and why. */
@@ -26,6 +28,7 @@ export function planPage(markdown: string): (BlockRun | BlockProblem)[] {
   const plan: (BlockRun | BlockProblem)[] = [];
   blocks.forEach((block, index) => {
     const next = blocks[index + 1];
+    const previous = blocks[index - 1]?.code;
     const problem = (text: string) => plan.push({ block, problem: text });
     if (block.markerError) return problem(`its marker cannot be read: ${block.markerError}`);
     if (block.language === '') return problem('the fence has no language: label it (js, sh, json, text...)');
@@ -37,7 +40,7 @@ export function planPage(markdown: string): (BlockRun | BlockProblem)[] {
     if (!isScript) {
       if (marker?.kind === 'run') return problem(`a ${block.language} block cannot be run; use <!-- check: FIXTURE --> to check it`);
       if (marker?.kind === 'output' && blocks[index - 1]?.marker?.kind !== 'run') return problem('an <!-- output --> block must follow a block marked <!-- run -->');
-      if (marker?.kind === 'check') plan.push({ block, fixture: marker.fixture, argument: marker.argument });
+      if (marker?.kind === 'check') plan.push({ block, fixture: marker.fixture, argument: marker.argument, previous });
       return undefined;
     }
     if (block.language === 'ts' || block.language === 'typescript') {
@@ -51,7 +54,7 @@ export function planPage(markdown: string): (BlockRun | BlockProblem)[] {
       return problem('<!-- run --> without a fixture needs the block it prints right after it, marked <!-- output -->');
     }
     const file = marker.file ?? `block-L${block.line}.${moduleExtension(block)}`;
-    plan.push({ block, fixture: marker.fixture, argument: marker.argument, file, output });
+    plan.push({ block, fixture: marker.fixture, argument: marker.argument, file, output, previous });
     return undefined;
   });
   return plan;

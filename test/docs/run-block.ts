@@ -46,6 +46,7 @@ export function runBlock(run: BlockRun, dir: string): Promise<BlockResult> {
     argument: run.argument,
     file: run.file ? join(dir, run.file) : undefined,
     content: run.block.code,
+    previous: run.previous,
     report,
   };
   return new Promise((resolve) => {
