@@ -53,7 +53,7 @@ async function expectBlockToPass(run: BlockRun, dir: () => string): Promise<void
   if (run.output !== undefined && result.stdout !== run.output) {
     throw new Error(`the block printed something else than the page shows.\n--- page ---\n${run.output}${shown}`);
   }
-  if (run.fixture && !result.verified?.length) throw new Error(`fixture ${run.fixture} reported no check${shown}`);
+  if (run.output === undefined && !result.verified?.length) throw new Error(`fixture ${run.fixture} reported no check, and the page shows no output to compare${shown}`);
 }
 
 describe.each(PAGES)('%s', (page) => {
