@@ -9,16 +9,24 @@
  * ```
  * @packageDocumentation
  */
-import { EventMatchTolerates, formatEventMismatch, getEventDifferences, pythonRepr } from '../testing/matching';
+import { describeEventDifference, EventMatchTolerates, formatValue, listEventDifferences } from '../testing/matching';
 import type { EventMatchTolerance } from '../testing/matching';
 // Brings jest's `expect` package into the program so that its `Matchers` can be augmented
 // below (the expect of `@jest/globals`); erased at runtime.
 import type {} from 'expect';
 
-/** The part of jest's matcher context `toMatchEvent` reads. */
+/** The part of jest's matcher context (`this` in a matcher) that `toMatchEvent` reads. */
 export interface ToMatchEventContext {
   /** Whether the assertion is negated (`expect(x).not.toMatchEvent(...)`). Default: false. */
   isNot?: boolean;
+  /** `'rejects'` or `'resolves'` when the received value was a promise. Default: `''`. */
+  promise?: string;
+  /** jest's matcher utilities; without them (a bare call), the message has no colours. Default: none. */
+  utils?: {
+    matcherHint(matcherName: string, received?: string, expected?: string, options?: { isNot?: boolean; promise?: string; secondArgument?: string }): string;
+    printExpected(value: unknown): string;
+    printReceived(value: unknown): string;
+  };
 }
 
 /** What a jest matcher returns. */
@@ -32,8 +40,9 @@ export interface ToMatchEventResult {
 /**
  * The raw matcher: passes when `received` matches `expected` as
  * `assertEventMatches(expected, received, tolerate)` would accept it. The failure
- * message lists every difference, then the expected event, the received one and the
- * tolerated flags. Register it with `expect.extend({ toMatchEvent })`.
+ * message lists every difference in JavaScript terms, with the flags tolerated, then the
+ * expected and the received events, printed as jest prints values. Register it with
+ * `expect.extend({ toMatchEvent })`.
  *
  * @param tolerate - The flags of `EventMatchTolerates`; an empty set is strict.
  *   Default: `EventMatchTolerates.default()`.
@@ -44,15 +53,31 @@ export function toMatchEvent(
   expected: unknown,
   tolerate?: EventMatchTolerance | null,
 ): ToMatchEventResult {
+  const context: ToMatchEventContext = this ?? {};
   const flags = EventMatchTolerates.defaultIfNotDefined(tolerate);
-  const differences = getEventDifferences(expected, received, flags);
+  const differences = listEventDifferences(expected, received, flags);
   const pass = differences.length === 0;
-  const isNot = (this as ToMatchEventContext | undefined)?.isNot === true;
-  const hint = `expect(received).${isNot ? 'not.' : ''}toMatchEvent(expected)`;
+  const isNot = context.isNot === true;
+  const print = context.utils ?? { printExpected: formatValue, printReceived: formatValue };
+  const hint = context.utils
+    ? context.utils.matcherHint('toMatchEvent', undefined, undefined, { isNot, promise: context.promise, secondArgument: tolerate === undefined ? undefined : 'tolerate' })
+    : `expect(received).${isNot ? 'not.' : ''}toMatchEvent(expected${tolerate === undefined ? '' : ', tolerate'})`;
+  const tolerating = describeTolerance(flags);
   const message = pass
-    ? () => `${hint}\n\nThe event matches, tolerating ${pythonRepr(flags, true)}:\n    ${pythonRepr(received, true)}`
-    : () => `${hint}\n\n${formatEventMismatch(expected, received, flags, differences)}`;
+    ? () => `${hint}\n\nThe event matches, ${tolerating}.\n\nExpected: not ${print.printExpected(expected)}\nReceived: ${print.printReceived(received)}`
+    : () => {
+        const lines = differences.map((difference) => `  ${describeEventDifference(difference, { expected: print.printExpected, received: print.printReceived })}`);
+        return `${hint}\n\nThe event differs, ${tolerating}:\n${lines.join('\n')}\n\nExpected: ${print.printExpected(expected)}\nReceived: ${print.printReceived(received)}`;
+      };
   return { pass, message };
+}
+
+/** `'tolerating string_payload, root_extra_fields and context_extra_fields'`, in the flags' order. */
+function describeTolerance(flags: ReadonlySet<string>): string {
+  const order = [EventMatchTolerates.STRING_PAYLOAD, EventMatchTolerates.ROOT_EXTRA_FIELDS, EventMatchTolerates.CONTEXT_EXTRA_FIELDS, EventMatchTolerates.PAYLOAD_EXTRA_FIELDS];
+  const names = order.filter((flag) => flags.has(flag));
+  if (names.length === 0) return 'tolerating nothing (strict)';
+  return `tolerating ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`}`;
 }
 
 interface ExpectLike {

@@ -1,8 +1,8 @@
 import { AssertionError } from 'node:assert';
 import { inspect, isDeepStrictEqual } from 'node:util';
-import { pythonNumber } from '../encoding/json';
 import { isPlainObject } from '../encoding/objects';
 import { EventTime } from '../encoding/timestamp';
+import { blockIndent, pythonRepr } from './python-repr';
 
 /** One of the flags of {@link EventMatchTolerates}. */
 export type EventMatchFlag = 'string_payload' | 'root_extra_fields' | 'context_extra_fields' | 'payload_extra_fields';
@@ -59,19 +59,32 @@ export const EventMatchTolerates = {
   },
 } as const;
 
+/** One difference between an expected event and an actual one; see {@link listEventDifferences}. */
+export interface EventDifference {
+  /** The keys leading to the difference, outermost first; `[]` for the events themselves. */
+  path: string[];
+  /**
+   * `'missing'`: a key of `expected` that `actual` lacks; `'extra'`: a key of `actual`
+   * that `expected` lacks, where extra keys are not tolerated; `'unequal'`: values that differ.
+   */
+  kind: 'missing' | 'extra' | 'unequal';
+  /** The expected value (`'missing'` and `'unequal'`), after a string payload was parsed. */
+  expected?: unknown;
+  /** The actual value (`'extra'` and `'unequal'`), after a string payload was parsed. */
+  actual?: unknown;
+}
+
 /**
- * The differences between `expected` and `actual`, one line each (empty when they
- * match), as Open edX's `get_event_differences` words them:
- * `'<path>: not found in actual'`, `'<path>: only defined in actual'` and
- * `'<path>: <expected> != <actual> (expected != actual)'`, where `<path>` joins the
- * keys with dots (`''` at the root) and values are written as Python's `repr`.
- * Plain objects are compared key by key; extra keys in `actual` are allowed only
- * where `tolerate` says (the root, `context`, an `event` payload), never deeper.
- * Anything else (arrays, dates, strings...) is compared by deep value equality.
+ * The differences between `expected` and `actual` (empty when they match), in the order
+ * Open edX's `compare_structs` finds them: at each level, the keys missing from
+ * `actual`, then its extra keys, then each shared key in depth. Plain objects are
+ * compared key by key; extra keys in `actual` are allowed only where `tolerate` says (the
+ * root, `context`, an `event` payload), never deeper. Anything else (arrays, dates,
+ * strings...) is compared by deep value equality.
  *
  * @param tolerate - The flags of {@link EventMatchTolerates}. Default: {@link EventMatchTolerates.default}.
  */
-export function getEventDifferences(expected: unknown, actual: unknown, tolerate?: EventMatchTolerance | null): string[] {
+export function listEventDifferences(expected: unknown, actual: unknown, tolerate?: EventMatchTolerance | null): EventDifference[] {
   const flags = EventMatchTolerates.defaultIfNotDefined(tolerate);
   if (flags.has('string_payload')) {
     expected = parseEventPayload(expected);
@@ -83,9 +96,87 @@ export function getEventDifferences(expected: unknown, actual: unknown, tolerate
     if (path.length === 1 && path[0] === 'context') return !flags.has('context_extra_fields');
     return true;
   };
-  const differences: string[] = [];
+  const differences: EventDifference[] = [];
   compareStructs(expected, actual, strictAt, [], differences);
   return differences;
+}
+
+/**
+ * The differences between `expected` and `actual`, one line each (empty when they
+ * match), as Open edX's `get_event_differences` words them:
+ * `'<path>: not found in actual'`, `'<path>: only defined in actual'` and
+ * `'<path>: <expected> != <actual> (expected != actual)'`, where `<path>` joins the
+ * keys with dots (`''` at the root) and values are written as Python's `repr`. See
+ * {@link listEventDifferences} for what is compared, and {@link describeEventDifference}
+ * for the same differences in JavaScript terms.
+ *
+ * @param tolerate - The flags of {@link EventMatchTolerates}. Default: {@link EventMatchTolerates.default}.
+ */
+export function getEventDifferences(expected: unknown, actual: unknown, tolerate?: EventMatchTolerance | null): string[] {
+  return listEventDifferences(expected, actual, tolerate).map((difference) => {
+    const path = difference.path.join('.');
+    if (difference.kind === 'missing') return `${path}: not found in actual`;
+    if (difference.kind === 'extra') return `${path}: only defined in actual`;
+    return `${path}: ${pythonRepr(difference.expected)} != ${pythonRepr(difference.actual)} (expected != actual)`;
+  });
+}
+
+/** How {@link describeEventDifference} writes values: one function for expected values, one for actual ones. */
+export interface DifferencePrinters {
+  expected(value: unknown): string;
+  received(value: unknown): string;
+}
+
+/**
+ * One difference in JavaScript terms, for test-framework adapters:
+ * `'data.mode: expected "verified", received "audit"'`,
+ * `'context.course_id: expected "x", not in received'`,
+ * `'data.x: not expected, received true'`; the path is `(root)` for the events themselves.
+ *
+ * @param print - How values are written. Default: {@link formatValue} for both, as jest
+ *   prints values (`"text"`, `{"a": 1}`, `undefined`).
+ */
+export function describeEventDifference(difference: EventDifference, print: DifferencePrinters = { expected: formatValue, received: formatValue }): string {
+  const path = difference.path.length > 0 ? difference.path.join('.') : '(root)';
+  if (difference.kind === 'missing') return `${path}: expected ${print.expected(difference.expected)}, not in received`;
+  if (difference.kind === 'extra') return `${path}: not expected, received ${print.received(difference.actual)}`;
+  return `${path}: expected ${print.expected(difference.expected)}, received ${print.received(difference.actual)}`;
+}
+
+/**
+ * A value written as jest writes it on one line: strings in double quotes, object keys
+ * sorted and quoted (`{"a": 1, "b": [true, null]}`), `undefined`, dates in ISO form,
+ * other class instances prefixed with the class name, a cycle as `[Circular]`.
+ */
+export function formatValue(value: unknown, seen: Set<object> = new Set()): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'function':
+      return `[Function ${value.name || 'anonymous'}]`;
+    case 'object': {
+      if (value === null) return 'null';
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Date { NaN }' : value.toISOString();
+      if (seen.has(value)) return '[Circular]';
+      seen.add(value);
+      try {
+        const item = (entry: unknown): string => formatValue(entry, seen);
+        if (Array.isArray(value)) return `[${value.map(item).join(', ')}]`;
+        if (value instanceof Set) return `Set {${[...value].map(item).join(', ')}}`;
+        const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}: ${item((value as Record<string, unknown>)[key])}`);
+        const prefix = isPlainObject(value) ? '' : `${(value as object).constructor?.name ?? 'Object'} `;
+        return `${prefix}{${entries.join(', ')}}`;
+      } finally {
+        seen.delete(value);
+      }
+    }
+    default:
+      return String(value);
+  }
 }
 
 /**
@@ -161,22 +252,22 @@ function compareStructs(
   actual: unknown,
   strictAt: (path: readonly string[]) => boolean,
   path: string[],
-  out: string[],
+  out: EventDifference[],
 ): void {
   if (isPlainObject(expected) && isPlainObject(actual)) {
     for (const key of Object.keys(expected)) {
-      if (!Object.hasOwn(actual, key)) out.push(`${[...path, key].join('.')}: not found in actual`);
+      if (!Object.hasOwn(actual, key)) out.push({ path: [...path, key], kind: 'missing', expected: expected[key] });
     }
     if (strictAt(path)) {
       for (const key of Object.keys(actual)) {
-        if (!Object.hasOwn(expected, key)) out.push(`${[...path, key].join('.')}: only defined in actual`);
+        if (!Object.hasOwn(expected, key)) out.push({ path: [...path, key], kind: 'extra', actual: actual[key] });
       }
     }
     for (const key of Object.keys(expected)) {
       if (Object.hasOwn(actual, key)) compareStructs(expected[key], actual[key], strictAt, [...path, key], out);
     }
   } else if (!deepEqual(expected, actual)) {
-    out.push(`${path.join('.')}: ${pythonRepr(expected)} != ${pythonRepr(actual)} (expected != actual)`);
+    out.push({ path, kind: 'unequal', expected, actual });
   }
 }
 
@@ -200,104 +291,3 @@ function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 const micros = (date: Date): number => (date instanceof EventTime ? date.microsecond : 0);
-
-/** `value` as Python's `repr` writes the matching Python value (`None`, `True`, `'text'`, `{'a': [1, 2]}`). */
-export function pythonRepr(value: unknown, sortKeys = false, seen: Set<object> = new Set()): string {
-  switch (typeof value) {
-    case 'string':
-      return stringRepr(value);
-    case 'number':
-      return Number.isNaN(value) ? 'nan' : Number.isFinite(value) ? pythonNumber(value) : value > 0 ? 'inf' : '-inf';
-    case 'boolean':
-      return value ? 'True' : 'False';
-    case 'bigint':
-      return value.toString();
-    case 'undefined':
-      return 'undefined';
-    case 'object':
-      if (value === null) return 'None';
-      if (value instanceof Date) return dateRepr(value);
-      if (seen.has(value)) return Array.isArray(value) ? '[...]' : '{...}';
-      seen.add(value);
-      try {
-        const item = (v: unknown): string => pythonRepr(v, sortKeys, seen);
-        if (Array.isArray(value)) return `[${Array.from(value, item).join(', ')}]`;
-        if (value instanceof Set) return value.size === 0 ? 'set()' : `{${[...value].map(item).sort().join(', ')}}`;
-        if (isPlainObject(value)) {
-          const keys = sortKeys ? Object.keys(value).sort() : Object.keys(value);
-          return `{${keys.map((key) => `${stringRepr(key)}: ${item(value[key])}`).join(', ')}}`;
-        }
-        return inspect(value, { breakLength: Infinity });
-      } finally {
-        seen.delete(value);
-      }
-    default:
-      return inspect(value);
-  }
-}
-
-/** Python 3's `repr` of a `str`: single quotes unless only double quotes avoid escaping. */
-function stringRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    if (char === '\\' || char === quote) out += `\\${char}`;
-    else if (char === '\n') out += '\\n';
-    else if (char === '\r') out += '\\r';
-    else if (char === '\t') out += '\\t';
-    else if (char !== ' ' && /^[\p{C}\p{Z}]$/u.test(char)) {
-      out += code <= 0xff ? `\\x${hex(code, 2)}` : code <= 0xffff ? `\\u${hex(code, 4)}` : `\\U${hex(code, 8)}`;
-    } else out += char;
-  }
-  return out + quote;
-}
-
-const hex = (code: number, digits: number): string => code.toString(16).padStart(digits, '0');
-
-/** Python's `repr` of an aware UTC `datetime`. */
-function dateRepr(date: Date): string {
-  if (Number.isNaN(date.getTime())) return 'datetime.datetime(<invalid>)';
-  const parts = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes()];
-  const micro = date.getUTCMilliseconds() * 1000 + micros(date);
-  if (micro) parts.push(date.getUTCSeconds(), micro);
-  else if (date.getUTCSeconds()) parts.push(date.getUTCSeconds());
-  return `datetime.datetime(${parts.join(', ')}, tzinfo=datetime.timezone.utc)`;
-}
-
-const WIDTH = 80;
-
-/** Python's `pprint.pformat` (width 80, sorted keys): one line when it fits, else one item per line. */
-export function pythonPformat(value: unknown, indent = 0, allowance = 0, seen: Set<object> = new Set()): string {
-  const rep = pythonRepr(value, true);
-  if (rep.length <= WIDTH - indent - allowance || typeof value !== 'object' || value === null || seen.has(value)) return rep;
-  const items = (list: unknown[], inner: number, extra: number): string =>
-    list.map((v, i) => pythonPformat(v, inner, i === list.length - 1 ? extra : 1, seen)).join(`,\n${' '.repeat(inner)}`);
-  seen.add(value);
-  try {
-    if (Array.isArray(value) && value.length > 0) return `[${items(Array.from(value), indent + 1, allowance + 1)}]`;
-    if (value instanceof Set && value.size > 0) {
-      return `{${items([...value].sort((a, b) => (pythonRepr(a) < pythonRepr(b) ? -1 : 1)), indent + 1, allowance + 1)}}`;
-    }
-    if (isPlainObject(value) && Object.keys(value).length > 0) {
-      const keys = Object.keys(value).sort();
-      const inner = indent + 1;
-      const entries = keys.map((key, i) => {
-        const keyRep = stringRepr(key);
-        const last = i === keys.length - 1;
-        return `${keyRep}: ${pythonPformat(value[key], inner + keyRep.length + 2, last ? allowance + 1 : 1, seen)}`;
-      });
-      return `{${entries.join(`,\n${' '.repeat(inner)}`)}}`;
-    }
-    return rep;
-  } finally {
-    seen.delete(value);
-  }
-}
-
-function blockIndent(value: unknown): string {
-  return pythonPformat(value)
-    .split('\n')
-    .map((line) => `    ${line}`)
-    .join('\n');
-}

@@ -7,6 +7,7 @@ import {
   getEventDifferences,
   isMatchingEvent,
 } from '../../src/testing';
+import { describeEventDifference, formatValue, listEventDifferences } from '../../src/testing/matching';
 
 const { STRING_PAYLOAD, ROOT_EXTRA_FIELDS, CONTEXT_EXTRA_FIELDS, PAYLOAD_EXTRA_FIELDS } = EventMatchTolerates;
 const only = (...flags: string[]): ReadonlySet<string> => new Set(flags);
@@ -232,5 +233,57 @@ describe('the failure message', () => {
       ].join('\n'),
     );
     expect(message.endsWith('Tolerating:\n    set()')).toBe(true);
+  });
+});
+
+describe('the differences as data, and in JavaScript terms (for the jest matcher)', () => {
+  const expected = { name: 'n', event: { a: 1 }, context: { course_id: 'c' } };
+  const actual = { name: 'n', event: '{"a": 2, "b": null}', context: {} };
+
+  it('lists each difference with its path, kind and values (payload parsed), in the order of the Open edX wording', () => {
+    const differences = listEventDifferences(expected, actual, EventMatchTolerates.strict());
+    expect(differences).toEqual([
+      { path: ['event'], kind: 'unequal', expected: { a: 1 }, actual: '{"a": 2, "b": null}' },
+      { path: ['context', 'course_id'], kind: 'missing', expected: 'c' },
+    ]);
+    expect(listEventDifferences(expected, actual)).toEqual([
+      { path: ['event', 'b'], kind: 'extra', actual: null },
+      { path: ['event', 'a'], kind: 'unequal', expected: 1, actual: 2 },
+      { path: ['context', 'course_id'], kind: 'missing', expected: 'c' },
+    ]);
+    expect(getEventDifferences(expected, actual)).toEqual([
+      'event.b: only defined in actual',
+      'event.a: 1 != 2 (expected != actual)',
+      'context.course_id: not found in actual',
+    ]);
+  });
+
+  it('words each kind of difference with JSON-like values, (root) for the events themselves', () => {
+    expect(listEventDifferences(expected, actual).map((difference) => describeEventDifference(difference))).toEqual([
+      'event.b: not expected, received null',
+      'event.a: expected 1, received 2',
+      'context.course_id: expected "c", not in received',
+    ]);
+    expect(describeEventDifference({ path: [], kind: 'unequal', expected: true, actual: undefined })).toBe('(root): expected true, received undefined');
+  });
+
+  it('writes values through the printers it is given (jest passes its coloured ones)', () => {
+    const print = { expected: (value: unknown) => `<${String(value)}>`, received: (value: unknown) => `[${String(value)}]` };
+    expect(describeEventDifference({ path: ['a'], kind: 'unequal', expected: 1, actual: 2 }, print)).toBe('a: expected <1>, received [2]');
+  });
+
+  it('formats values as jest prints them on one line', () => {
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    expect(formatValue({ b: [1, 'two', null, undefined], a: { c: true } })).toBe('{"a": {"c": true}, "b": [1, "two", null, undefined]}');
+    expect([formatValue(-0), formatValue(10n), formatValue(NaN), formatValue(new Point(1)), formatValue(new Set(['a']))]).toEqual([
+      '-0', '10n', 'NaN', 'Point {"x": 1}', 'Set {"a"}',
+    ]);
+    expect(formatValue(new EventTime(Date.UTC(2013, 9, 3, 8, 24, 55), 0))).toBe('2013-10-03T08:24:55.000Z');
+    expect(formatValue(cycle)).toBe('{"a": 1, "self": [Circular]}');
+    expect(formatValue(function named() {})).toBe('[Function named]');
   });
 });
