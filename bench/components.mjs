@@ -30,7 +30,7 @@ const winston = require('winston');
 const TransportStream = require('winston-transport');
 const pkg = path.dirname(require.resolve('eventtracking/package.json'));
 const internal = (file) => require(path.join(pkg, 'dist', 'cjs', file));
-const { deepCopy } = internal('copy.js');
+const { deepCopy } = internal('encoding/copy.js');
 const { buildRequestContext } = internal('request/request-context.js');
 const { AppendFileSink } = internal('backends/append-file-sink.js');
 const { REQUEST_PATH, REQUEST_HEADERS, REQUEST_CONTEXT, SECRET_KEY, EVENT_NAME, eventData } = require('./fixtures.cjs');
