@@ -43,8 +43,10 @@ async function checkEndpoints(handler) {
   const lines = readLog('tracking.log');
   const [page, browser, mobile] = lines;
   checks.push(check(lines.length === 3, `tracking.log has the page event, the browser event and one mobile event (got ${lines.map((line) => line.event_type).join(', ')})`));
-  checks.push(assertPart({ event_type: `/courses/${COURSE}/courseware`, event_source: 'server', event: '{"GET": {"tab": ["1"]}, "POST": {}}', context: { course_id: COURSE, org_id: 'edX' } }, page, 'the page event'));
-  checks.push(assertPart({ event_type: 'edx.ui.lms.outline.selected', event_source: 'browser', event: '{"target_name": "Week 1"}', context: { path: '/event', course_id: COURSE } }, browser, 'the browser event'));
+  // No session or authentication middleware: no session key, no user object (user_id ''),
+  // and the views' username 'anonymous'.
+  checks.push(assertPart({ event_type: `/courses/${COURSE}/courseware`, event_source: 'server', event: '{"GET": {"tab": ["1"]}, "POST": {}}', username: 'anonymous', session: '', context: { user_id: '', course_id: COURSE, org_id: 'edX' } }, page, 'the page event'));
+  checks.push(assertPart({ event_type: 'edx.ui.lms.outline.selected', event_source: 'browser', event: '{"target_name": "Week 1"}', username: 'anonymous', session: '', context: { user_id: '', path: '/event', course_id: COURSE } }, browser, 'the browser event'));
   checks.push(assertPart({
     event_type: 'edx.bi.app.video.played',
     event_source: 'mobile',

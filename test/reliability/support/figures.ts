@@ -1,4 +1,4 @@
-// The figures the README's "Reliability" section quotes: each test records what it
+// The figures docs/reliability.md quotes under "Last run": each test records what it
 // measured; they are printed at the end of each file and, when RELIABILITY_FIGURES
 // names a file, appended to it as JSON lines.
 import { appendFileSync } from 'node:fs';
