@@ -26,7 +26,7 @@ const loggerBackendOptions = defineOptions('LoggerBackend', {
   filename: option.string({ nonEmpty: true }),
   /**
    * The most lines the default transport lets wait for the disk; more are dropped,
-   * counted and reported. Default: 100000 (about 75 MB of typical lines).
+   * counted and reported. Refused with `logger` or `transports`. Default: 100000.
    */
   maxQueuedLines: option.number({ min: 1, integer: true }),
   /** The level events are logged at. Default: `'info'`. */
@@ -83,6 +83,9 @@ export class LoggerBackend implements Backend {
     const destinations = (['logger', 'transports', 'filename'] as const).filter((key) => options[key] !== undefined);
     if (destinations.length > 1) {
       throw new OptionsError('LoggerBackend', `give only one of logger, transports and filename (got ${destinations.join(' and ')})`);
+    }
+    if (options.maxQueuedLines !== undefined && (options.logger || options.transports)) {
+      throw new OptionsError('LoggerBackend', 'maxQueuedLines bounds the default transport; with your own logger or transports, bound them yourself');
     }
     this.maxEventSize = options.maxEventSize === undefined ? 50000 : options.maxEventSize;
     this.jsonStyle = options.jsonStyle ?? 'compact';

@@ -186,6 +186,9 @@ describe('LoggerBackend', () => {
 
   it('rejects conflicting or invalid options with a message naming them', () => {
     expect(() => new LoggerBackend({ filename: 'a', transports: [] })).toThrow('give only one of logger, transports and filename (got transports and filename)');
+    expect(() => new LoggerBackend({ transports: [], maxQueuedLines: 10 })).toThrow(
+      'LoggerBackend: maxQueuedLines bounds the default transport; with your own logger or transports, bound them yourself',
+    );
     expect(() => new LoggerBackend({ maxEventSize: 0 })).toThrow(`LoggerBackend: option 'maxEventSize' must be null or an integer of 1 or more, got 0 (a number)`);
     expect(() => new LoggerBackend({ jsonStyle: 'yaml' as never })).toThrow(/option 'jsonStyle' must be one of "compact", "python", got "yaml"/);
   });
