@@ -53,7 +53,7 @@ export function trackMiddleware(given: TrackMiddlewareOptions = {}): ExpressHand
   const locator = options.tracker?.contextLocator ?? asyncContextLocator;
   return function trackMiddleware(req, res, next) {
     openRequestFrame(() => {
-      const end = tracking.enter(
+      tracking.enter(
         req.originalUrl ?? req.url ?? '/',
         () => ({
           headers: req.headers,
@@ -63,9 +63,8 @@ export function trackMiddleware(given: TrackMiddlewareOptions = {}): ExpressHand
           sessionKey: getSessionKey(req),
         }),
         req.body,
+        res,
       );
-      // 'close' follows every response, finished or aborted.
-      res.once('close', end);
       next();
     }, locator);
   };

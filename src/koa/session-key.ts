@@ -13,7 +13,8 @@ interface KoaSession {
  *
  * - with koa-session (it defines `ctx.sessionOptions`) and a store: the store's key
  *   (`ctx.session.externalKey`) of a session the client presented; a session made for
- *   this request (`ctx.session.isNew`) has no key yet, as in Django until it is saved.
+ *   this request (`ctx.session.isNew`) has no key yet, as in Django until it is saved
+ *   (koa-session 7 sets `isNew: false` on a loaded session, koa-session 6 leaves it unset).
  *   Cookie-only sessions (no store) have no key at all: `session` is `''`.
  * - otherwise (another session middleware): `ctx.sessionId`, else `ctx.session.id`.
  *
@@ -27,5 +28,6 @@ export function koaSessionKey(ctx: KoaContext): string | null | undefined {
   const options = ctx.sessionOptions as { store?: unknown; ContextStore?: unknown } | undefined;
   if (!options?.store && !options?.ContextStore) return undefined;
   const session = ctx.session as KoaSession | null | undefined;
-  return session?.isNew === false && typeof session.externalKey === 'string' ? session.externalKey : undefined;
+  if (!session || session.isNew === true) return undefined;
+  return typeof session.externalKey === 'string' ? session.externalKey : undefined;
 }

@@ -52,7 +52,7 @@ export function trackMiddleware(given: KoaTrackMiddlewareOptions = {}): KoaMiddl
   const locator = options.tracker?.contextLocator ?? asyncContextLocator;
   return function trackMiddleware(ctx, next) {
     return openRequestFrame(async () => {
-      const end = tracking.enter(
+      tracking.enter(
         ctx.originalUrl,
         () => ({
           headers: ctx.req.headers,
@@ -62,10 +62,10 @@ export function trackMiddleware(given: KoaTrackMiddlewareOptions = {}): KoaMiddl
           sessionKey: getSessionKey(ctx),
         }),
         ctx.request.body,
+        // The response's close, not `next` resolving, ends the request: Koa writes the
+        // body (a stream, say) after the middleware chain, and events it emits belong to the request.
+        ctx.res,
       );
-      // End when the response is written, not when `next` resolves: Koa writes the
-      // body (a stream, say) after the middleware chain, and events it emits belong to the request.
-      ctx.res.once('close', end);
       await next();
     }, locator);
   };

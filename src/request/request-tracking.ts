@@ -10,6 +10,13 @@ import { buildRequestContext, decodedPath, type RequestFacts } from './request-c
 import { keepRequestUser } from './request-user';
 import { trackerOption } from './tracker-option';
 
+/** The part of a Node response the request tracking watches. */
+export interface ClosingResponse {
+  /** True once the response has closed (Node's `res.closed`). */
+  readonly closed?: boolean;
+  once(event: 'close', listener: () => void): unknown;
+}
+
 /** The options of a request middleware that do not depend on the framework; each adapter adds its own. */
 export const requestTrackingOptions = defineOptions('trackMiddleware', {
   /** The tracker the request context is entered in and page events go to. Default: the default tracker, looked up per request. */
@@ -82,16 +89,20 @@ export class RequestTracking {
    * page-request event and holds it in the frame (see {@link HeldPageEvent}). `body`
    * is the parsed body, if a parser ran before; a form body is the page event's POST.
    * Never throws: a failure is reported (and, as in Open edX, an exception event
-   * emitted) and the request goes on. Returns the function to call when the response
-   * ends: it sends the page event if it is still held, and exits the context.
+   * emitted) and the request goes on. When `response` closes (finished, aborted or
+   * failed), the page event is sent if it is still held and the context is exited. A
+   * response that closed already (the client left while earlier middleware ran) gets
+   * its page event sent now; the context stays for the handler, which still runs.
    *
    * @param url - the request target (path and query).
    * @param readFacts - what the framework knows of the request besides `url`; it may
    *   call user code (`getUser`), so it runs inside the failure guard.
+   * @param response - the Node response (`res`, Koa's `ctx.res`).
    */
-  enter(url: string, readFacts: () => Omit<RequestFacts, 'url'>, body: unknown): () => void {
+  enter(url: string, readFacts: () => Omit<RequestFacts, 'url'>, body: unknown, response: ClosingResponse): void {
     let tracker: Tracker | undefined;
     let end = (): void => undefined;
+    let held: HeldPageEvent | undefined;
     try {
       tracker = this.resolveTracker();
       const facts: RequestFacts = { url, ...readFacts() };
@@ -109,10 +120,11 @@ export class RequestTracking {
         const get = queryStart < 0 ? {} : queryToLists(facts.url.slice(queryStart + 1));
         const isForm = FORM_TYPES.test(String(facts.headers['content-type'] ?? ''));
         const data = pageEventData(censor(get), censor(isForm ? formToLists(body) : {}));
-        const held = new HeldPageEvent(prepareServerEvent(tracker, viewUsername(facts.user), path, data, null));
-        frame.held = held;
+        const page = new HeldPageEvent(prepareServerEvent(tracker, viewUsername(facts.user), path, data, null));
+        frame.held = page;
+        held = page;
         end = () => {
-          held.release();
+          page.release();
           exit();
         };
       }
@@ -120,7 +132,8 @@ export class RequestTracking {
       (tracker?.reportFailure ?? logFailure)(toError(error), { stage: 'request', component: 'trackMiddleware' });
       if (tracker) emitExceptionEvent(tracker, url, toError(error));
     }
-    return end;
+    if (response.closed) held?.release();
+    else response.once('close', end);
   }
 }
 

@@ -7,6 +7,7 @@
 import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import { createSession } from 'koa-session';
+import koaSession6 = require('koa-session6');
 import request from 'supertest';
 import type { TrackedEvent } from '../../src';
 import { trackMiddleware, userTrackHandler, type KoaContext } from '../../src/koa';
@@ -30,6 +31,13 @@ class MapStore {
 }
 
 type KoaClass = typeof Koa;
+type SessionMiddlewareFactory = (options: Record<string, unknown>, app: Koa) => Koa.Middleware;
+
+/** koa-session 7 marks a loaded session `isNew: false`; koa-session 6 leaves `isNew` unset on it. */
+const SESSION_VERSIONS: ReadonlyArray<[string, SessionMiddlewareFactory]> = [
+  ['koa-session 7', (options, app) => createSession(options, app as never) as unknown as Koa.Middleware],
+  ['koa-session 6', koaSession6],
+];
 
 /**
  * An app with koa-session (with `store`, or cookie-only), a koa-passport stand-in
@@ -37,10 +45,10 @@ type KoaClass = typeof Koa;
  * /event, and routes: `/page` (reads nothing; answers the session's store key when there
  * is a store), `/cart` (stores something: the session is saved), `/signin` (signs alice in).
  */
-function app(KoaCtor: KoaClass, store: MapStore | undefined, sessionOptions: Record<string, unknown> = {}): RequestListener {
+function app(KoaCtor: KoaClass, makeSession: SessionMiddlewareFactory, store: MapStore | undefined, sessionOptions: Record<string, unknown> = {}): RequestListener {
   const a = new KoaCtor();
   a.keys = ['cookie-signing-secret'];
-  a.use(createSession({ ...(store ? { store } : {}), ...sessionOptions }, a));
+  a.use(makeSession({ ...(store ? { store } : {}), ...sessionOptions }, a as unknown as Koa));
   a.use(async (ctx, next) => {
     const context = ctx as unknown as { isAuthenticated: () => boolean; session: { userId?: number } | null };
     context.isAuthenticated = () => ctx.state.user !== undefined;
@@ -59,7 +67,11 @@ function app(KoaCtor: KoaClass, store: MapStore | undefined, sessionOptions: Rec
   return a.callback();
 }
 
-describe.each(KOA_FRAMEWORKS)('anonymous visitors with koa-session on %s', (_name, KoaCtor) => {
+const COMBINATIONS = KOA_FRAMEWORKS.flatMap(([koaName, KoaCtor]) =>
+  SESSION_VERSIONS.map(([sessionName, makeSession]) => [`${sessionName} on ${koaName}`, KoaCtor, makeSession] as const),
+);
+
+describe.each(COMBINATIONS)('anonymous visitors with %s', (_name, KoaCtor, makeSession) => {
   let capture: EventCapture;
   beforeEach(() => {
     capture = captureEvents({ clock: () => FROZEN_TIME });
@@ -74,14 +86,14 @@ describe.each(KOA_FRAMEWORKS)('anonymous visitors with koa-session on %s', (_nam
 
   describe('with a store', () => {
     it("gives session '' and the anonymous visitor to three hits without a cookie", async () => {
-      const a = app(KoaCtor, new MapStore());
+      const a = app(KoaCtor, makeSession, new MapStore());
       for (let i = 0; i < 3; i++) await request(a).get('/page').expect(200);
       expect(pageFields('/page')).toEqual(Array(3).fill({ session: '', user_id: null, username: '' }));
     });
 
     it('gives the hash of the store key to a client presenting the cookie of a stored session', async () => {
       const store = new MapStore();
-      const agent = request.agent(app(KoaCtor, store));
+      const agent = request.agent(app(KoaCtor, makeSession, store));
       const key = (await agent.get('/cart').expect(200)).text;
       expect(store.sessions.has(key)).toBe(true);
       expect((await agent.get('/page').expect(200)).text).toBe(key);
@@ -91,7 +103,7 @@ describe.each(KOA_FRAMEWORKS)('anonymous visitors with koa-session on %s', (_nam
 
     it("gives session '' to the cookie of a session the store no longer has", async () => {
       const store = new MapStore();
-      const agent = request.agent(app(KoaCtor, store));
+      const agent = request.agent(app(KoaCtor, makeSession, store));
       const key = (await agent.get('/cart').expect(200)).text;
       store.destroy(key);
       await agent.get('/page').expect(200);
@@ -100,7 +112,7 @@ describe.each(KOA_FRAMEWORKS)('anonymous visitors with koa-session on %s', (_nam
 
     it('names the signed-in user in the page event and /event, with the session key', async () => {
       const store = new MapStore();
-      const agent = request.agent(app(KoaCtor, store));
+      const agent = request.agent(app(KoaCtor, makeSession, store));
       const key = (await agent.get('/signin').expect(200)).text;
       await agent.get('/page').expect(200);
       await agent.post('/event').type('form').send({ event_type: 'browser.thing', event: '{}' }).expect(200, 'success');
@@ -110,21 +122,21 @@ describe.each(KOA_FRAMEWORKS)('anonymous visitors with koa-session on %s', (_nam
     });
 
     it("writes username '' in /event for an anonymous visitor", async () => {
-      await request(app(KoaCtor, new MapStore())).post('/event').type('form').send({ event_type: 'browser.thing' }).expect(200, 'success');
+      await request(app(KoaCtor, makeSession, new MapStore())).post('/event').type('form').send({ event_type: 'browser.thing' }).expect(200, 'success');
       expect(fields(capture.getEvent())).toEqual({ session: '', user_id: null, username: '' });
     });
   });
 
   describe('cookie-only sessions (no store)', () => {
     it("give session '': the session has no key", async () => {
-      const agent = request.agent(app(KoaCtor, undefined));
+      const agent = request.agent(app(KoaCtor, makeSession, undefined));
       await agent.get('/cart').expect(200);
       await agent.get('/page').expect(200);
       expect(pageEventsOf(capture).map((event) => event.context?.session)).toEqual(['', '']);
     });
 
     it('are not read by trackMiddleware, so a rolling session is not re-saved on a request that does not use it', async () => {
-      const agent = request.agent(app(KoaCtor, undefined, { rolling: true }));
+      const agent = request.agent(app(KoaCtor, makeSession, undefined, { rolling: true }));
       const first = await agent.get('/cart').expect(200);
       expect(String(first.headers['set-cookie'])).toMatch(/koa\.sess=/);
       const second = await agent.get('/page').expect(200);
