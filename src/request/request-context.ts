@@ -94,7 +94,8 @@ function userIdOf(id: unknown): unknown {
   return textOf(id);
 }
 
-function userFields(user: RequestUser | null | undefined): [unknown, unknown] {
+/** The `user_id` and `username` a user gives the request context (`''` and `''` for no user object). */
+export function userFields(user: RequestUser | null | undefined): [unknown, unknown] {
   if (user === null || user === undefined || (typeof user !== 'object' && typeof user !== 'function')) return ['', ''];
   const id = safe(() => userIdOf(user.id), null);
   const username = safe(() => user.username, undefined);

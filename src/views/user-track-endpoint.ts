@@ -22,7 +22,7 @@ export function respondToUserTrack(request: EndpointRequest, options: UserTrackO
     const tracker = options.tracker ?? getTracker();
     setTracker(tracker);
     const params = await readParams(request, options.maxBodySize ?? 65536);
-    await trackUserEvent(tracker, endpointUser(request, frame), params, options);
+    await trackUserEvent(tracker, endpointUser(request, frame), params, options, request.getUser !== undefined);
     return SUCCESS;
   });
 }

@@ -9,6 +9,7 @@ import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../request/nesting';
 import type { Tracker } from '../core/tracker';
 import type { Context } from '../core/types';
 import { viewUsername } from '../request/server-event';
+import { userFields } from '../request/request-context';
 import { trackerOption } from '../request/tracker-option';
 
 /** The context layer browser events are emitted in. */
@@ -41,9 +42,17 @@ export type UserTrackOptions = OptionsOf<typeof userTrackOptions.fields>;
  * decodes the JSON payload (a payload that is not JSON is kept as the raw string),
  * and emits the event in the context layer `edx.course.browser` (course from
  * `courserun_key`, else from `page`; `username`; `event_source: 'browser'`; `page`).
- * Throws {@link ClientError} for a client error.
+ * With `ownUser` (the handler's own `getUser` named the user, not trackMiddleware),
+ * the layer holds that user's `user_id` too, so that `user_id` and `username` of the
+ * event describe one user. Throws {@link ClientError} for a client error.
  */
-export async function trackUserEvent(tracker: Tracker, user: RequestUser | undefined, params: UserTrackParams, options: UserTrackOptions): Promise<void> {
+export async function trackUserEvent(
+  tracker: Tracker,
+  user: RequestUser | undefined,
+  params: UserTrackParams,
+  options: UserTrackOptions,
+  ownUser = false,
+): Promise<void> {
   const name = optionalString(params.event_type, 'event_type');
   if (name.length > MAX_EVENT_TYPE_LENGTH) {
     throw new ClientError(400, `event_type is ${name.length} characters; at most ${MAX_EVENT_TYPE_LENGTH} are accepted`);
@@ -52,6 +61,7 @@ export async function trackUserEvent(tracker: Tracker, user: RequestUser | undef
   const courserunKey = params.courserun_key === null ? '' : optionalString(params.courserun_key, 'courserun_key');
   const data = await decodePayload(params.event, options, tracker, name);
   const context: Context = { ...courseContextFromUrl(page, courserunKey) };
+  if (ownUser) context.user_id = userFields(user)[0];
   context.username = viewUsername(user);
   context.event_source = 'browser';
   context.page = page;

@@ -75,15 +75,15 @@ describe.each(FRAMEWORKS)('the user of a request on %s', (_name, fw: Framework) 
     expect(users).toEqual({ page: ['', 'anonymous'], server: ['', 'anonymous'], browser: ['', 'anonymous'] });
   });
 
-  it("lets /event's own getUser name another user (it wins over trackMiddleware's)", async () => {
-    const users = await usersOfEvents({ getUser: () => ({ id: 99, username: 'alice' }) }, [], { getUser: () => ({ username: 'bob' }) });
-    expect(users.browser).toEqual([99, 'bob']);
+  it("lets /event's own getUser name another user (it wins over trackMiddleware's), user_id and username alike", async () => {
+    const users = await usersOfEvents({ getUser: () => ({ id: 99, username: 'alice' }) }, [], { getUser: () => ({ id: 5, username: 'bob' }) });
+    expect(users.browser).toEqual([5, 'bob']);
     expect(users.page).toEqual([99, 'alice']);
   });
 
   it("takes an endpoint's getUser that finds nobody as an anonymous visitor", async () => {
     const users = await usersOfEvents({}, [], { getUser: () => undefined });
-    expect(users.browser).toEqual(['', '']);
+    expect(users.browser).toEqual([null, '']);
   });
 
   it('resolves the user once per request, for every event of the request', async () => {
