@@ -44,7 +44,7 @@ const loggerBackendOptions = defineOptions('LoggerBackend', {
    * transports (`transports`, `logger`): the first goes out at once, the next ones
    * are summed up, one report per interval; `close()` sends what is held. (The
    * default transport reports a run of failed writes twice: when it starts and when
-   * it ends.) Default: 5000.
+   * it ends.) Refused without `logger` or `transports`. Default: 5000.
    */
   reportInterval: option.number({ min: 0 }),
 });
@@ -84,8 +84,15 @@ export class LoggerBackend implements Backend {
     if (destinations.length > 1) {
       throw new OptionsError('LoggerBackend', `give only one of logger, transports and filename (got ${destinations.join(' and ')})`);
     }
-    if (options.maxQueuedLines !== undefined && (options.logger || options.transports)) {
+    const ownDestination = options.logger !== undefined || options.transports !== undefined;
+    if (options.maxQueuedLines !== undefined && ownDestination) {
       throw new OptionsError('LoggerBackend', 'maxQueuedLines bounds the default transport; with your own logger or transports, bound them yourself');
+    }
+    if (options.reportInterval !== undefined && !ownDestination) {
+      throw new OptionsError(
+        'LoggerBackend',
+        'reportInterval throttles the reports of your own logger or transports; the default transport reports a run of write failures when it starts and when it ends',
+      );
     }
     this.maxEventSize = options.maxEventSize === undefined ? 50000 : options.maxEventSize;
     this.jsonStyle = options.jsonStyle ?? 'compact';

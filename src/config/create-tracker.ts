@@ -1,5 +1,5 @@
 import { isPlainObject } from '../encoding/objects';
-import { nearestName, OptionsError } from '../core/options';
+import { camelCase, nearestName, OptionsError } from '../core/options';
 import { Tracker, type TrackerOptions } from '../core/tracker';
 import type { Backend, Processor } from '../core/types';
 import { engineNames, findEngine } from './engine-registry';
@@ -75,6 +75,6 @@ function suggestion(name: string, names: string[], listLabel: string): string {
 /** Without a schema, every snake_case option name is taken for its camelCase form. */
 function camelCaseKeys(options: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(options).map(([key, item]) => [key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase()), item]),
+    Object.entries(options).map(([key, item]) => [camelCase(key), item]),
   );
 }

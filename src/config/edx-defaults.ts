@@ -63,7 +63,7 @@ export type EdxBusOptions = NonNullable<EdxDefaultsOptions['bus']>;
  * @example registerTracker(createTracker(edxDefaults({ trackingLog: '/var/log/tracking.log' })))
  */
 export function edxDefaults(given: EdxDefaultsOptions = {}): TrackerConfig {
-  const options = edxDefaultsOptions.checkData(given);
+  const options = edxDefaultsOptions.checkData(withoutNullSegmentOptions(given));
   const trackingLog = typeof options.trackingLog === 'string' ? { filename: options.trackingLog } : options.trackingLog;
   // On each branch rather than at the root: the branches copy events anyway, a root processor would cost one more copy.
   const censor: EngineSpec[] = options.censorPasswords === false ? [] : [{ engine: 'PasswordCensorProcessor' }];
@@ -77,6 +77,12 @@ export function edxDefaults(given: EdxDefaultsOptions = {}): TrackerConfig {
     },
   };
   const { whitelist = [], ...segment } = options.segment ?? {};
+  if (options.segment && !segment.writeKey && !segment.analytics) {
+    console.warn(
+      'eventtracking: edxDefaults({ segment }) has no writeKey, so no event is forwarded to Segment (as an LMS with LMS_SEGMENT_KEY unset); ' +
+        'the other segment options are unused.',
+    );
+  }
   if (segment.writeKey || segment.analytics) {
     backends.segmentio = {
       engine: 'RoutingBackend',
@@ -93,4 +99,11 @@ export function edxDefaults(given: EdxDefaultsOptions = {}): TrackerConfig {
     };
   }
   return { backends, processors: [] };
+}
+
+/** A `segment` option that is `null` counts as not given (Python's `None`, `LMS_SEGMENT_KEY = None`), as SegmentBackend takes it. */
+function withoutNullSegmentOptions(given: EdxDefaultsOptions): EdxDefaultsOptions {
+  const segment: unknown = given?.segment;
+  if (typeof segment !== 'object' || segment === null || Array.isArray(segment)) return given;
+  return { ...given, segment: Object.fromEntries(Object.entries(segment).filter(([, value]) => value !== null)) };
 }

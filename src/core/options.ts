@@ -214,13 +214,16 @@ export class OptionsSchema<F extends OptionFields> {
   }
 
   /**
-   * The names of options given as data turned into this schema's names (snake_case to
-   * camelCase, and so on into nested objects), without checking the values: for data
-   * whose values are still to be built (engine specs). Throws for an unknown name.
+   * The names of options given as data (top level only) turned into this schema's
+   * names (snake_case to camelCase), without checking the values: for data whose values
+   * are still to be built (engine specs); the constructor checks them, nested names
+   * included. Throws for an unknown name, or one given in both spellings.
    */
   renameData(options: Record<string, unknown>, path = ''): Record<string, unknown> {
     const at: OptionPath = { component: this.component, path, data: true };
-    return Object.fromEntries(Object.entries(options).map(([key, value]) => [fieldName(this.fields, key, at), value]));
+    const renamed: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options)) renamed[uniqueFieldName(this.fields, key, renamed, at)] = value;
+    return renamed;
   }
 
   /** A schema with these options and `more`, for a component `component` that extends this one. */
@@ -241,16 +244,30 @@ function checkFields<F extends OptionFields>(fields: F, value: unknown, at: Opti
   }
   const checked: Record<string, unknown> = {};
   for (const [key, given] of Object.entries(value)) {
-    const name = fieldName(fields, key, at);
+    const name = uniqueFieldName(fields, key, checked, at);
     if (given !== undefined) checked[name] = (fields[name] as OptionType<unknown>).check(given, within(at, name));
   }
   return checked as OptionsOf<F>;
 }
 
+/** {@link fieldName}, refusing a name already in `taken` (in data, `close_timeout` beside `closeTimeout`). */
+function uniqueFieldName(fields: OptionFields, key: string, taken: Record<string, unknown>, at: OptionPath): string {
+  const name = fieldName(fields, key, at);
+  if (hasOwn(taken, name)) {
+    throw new OptionsError(at.component, `option '${within(at, name).path}' is given twice, in camelCase and in snake_case; keep one`);
+  }
+  return name;
+}
+
+/** A snake_case name in camelCase: `max_event_size` → `maxEventSize`. */
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
 /** The schema's name for `key`: itself, or (in data) its camelCase form; throws for an unknown name. */
 function fieldName(fields: OptionFields, key: string, at: OptionPath): string {
   if (hasOwn(fields, key)) return key;
-  const camel = key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+  const camel = camelCase(key);
   if (at.data && hasOwn(fields, camel)) return camel;
   const names = Object.keys(fields);
   const place = (name: string) => within(at, name).path;

@@ -189,6 +189,7 @@ describe('LoggerBackend', () => {
     expect(() => new LoggerBackend({ transports: [], maxQueuedLines: 10 })).toThrow(
       'LoggerBackend: maxQueuedLines bounds the default transport; with your own logger or transports, bound them yourself',
     );
+    expect(() => new LoggerBackend({ filename: 'a', reportInterval: 100 })).toThrow(/^LoggerBackend: reportInterval throttles the reports of your own logger or transports/);
     expect(() => new LoggerBackend({ maxEventSize: 0 })).toThrow(`LoggerBackend: option 'maxEventSize' must be null or an integer of 1 or more, got 0 (a number)`);
     expect(() => new LoggerBackend({ jsonStyle: 'yaml' as never })).toThrow(/option 'jsonStyle' must be one of "compact", "python", got "yaml"/);
   });

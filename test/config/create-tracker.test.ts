@@ -138,6 +138,10 @@ describe('misspelled configuration is refused, naming the nearest valid name', (
   });
 });
 
+function failingProcessor(): never {
+  throw new Error('processor failed');
+}
+
 describe('configuration data in snake_case', () => {
   it('is accepted by edxDefaults at every level, as camelCase', () => {
     const config = edxDefaults({ tracking_log: { filename: 'x.log', json_style: 'python' }, censor_passwords: false, segment: { write_key: 'k', whitelist: ['a'], flush_at: 5 } } as never);
@@ -148,15 +152,32 @@ describe('configuration data in snake_case', () => {
     expect(segment.options.processors[0]).toEqual({ engine: 'NameWhitelistProcessor', options: { whitelist: ['a'] } });
   });
 
-  it('is accepted by createTracker for the tracker and every engine', () => {
+  it('is accepted by createTracker for the tracker and the engines, and takes effect', () => {
     const errors: string[] = [];
     const tracker = createTracker({
       on_error: (error: Error) => errors.push(error.message),
-      backends: { logs: { engine: 'RoutingBackend', options: { fail_closed: true, backends: { mem: { engine: 'MemoryBackend' } } } } },
+      close_timeout: 250,
+      backends: {
+        closed: {
+          engine: 'RoutingBackend',
+          options: { fail_closed: true, backends: { mem: { engine: 'MemoryBackend' } }, processors: [failingProcessor] },
+        },
+        open: { engine: 'RoutingBackend', options: { backends: { mem: { engine: 'MemoryBackend' } }, processors: [failingProcessor] } },
+        logs: { engine: 'LoggerBackend', options: { filename: join(mkdtempSync(join(tmpdir(), 'et-snake-')), 'x.log'), max_event_size: 10 } },
+      },
     } as never);
-    expect(tracker.getBackend('logs')).toBeInstanceOf(RoutingBackend);
-    tracker.reportFailure(new Error('reported'), { stage: 'emit' });
-    expect(errors).toEqual(['reported']);
+    tracker.emit('x');
+    const memOf = (name: string) => (tracker.getBackend(name) as RoutingBackend).backends.get('mem') as MemoryBackend;
+    expect(memOf('closed').events).toHaveLength(0); // fail_closed: the event is dropped on that branch
+    expect(memOf('open').events).toHaveLength(1);
+    expect(((tracker.getBackend('logs') as LoggerBackend).maxEventSize)).toBe(10);
+    expect(errors.filter((message) => message === 'processor failed')).toHaveLength(2);
+  });
+
+  it('refuses an option given in both spellings', () => {
+    expect(() => createTracker({ closeTimeout: 5, close_timeout: 7 } as never)).toThrow(
+      "createTracker: option 'closeTimeout' is given twice, in camelCase and in snake_case; keep one",
+    );
   });
 });
 

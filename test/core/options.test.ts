@@ -104,6 +104,13 @@ describe('defineOptions(...).checkData', () => {
     );
   });
 
+  it('refuses an option given in both spellings', () => {
+    expect(messageOf(() => logger.checkData({ maxEventSize: 5, max_event_size: 7 }))).toBe(
+      "LoggerBackend: option 'maxEventSize' is given twice, in camelCase and in snake_case; keep one",
+    );
+    expect(messageOf(() => logger.renameData({ max_event_size: 7, maxEventSize: 5 }))).toMatch(/is given twice/);
+  });
+
   it('renameData renames without checking values', () => {
     expect(logger.renameData({ max_event_size: { engine: 'X' } })).toEqual({ maxEventSize: { engine: 'X' } });
     expect(messageOf(() => logger.renameData({ max_event_sise: 1 }))).toMatch(/unknown option 'max_event_sise'; did you mean 'maxEventSize'/);

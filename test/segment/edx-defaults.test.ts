@@ -62,12 +62,21 @@ describe('edxDefaults({ segment })', () => {
     await tracker.close();
   });
 
-  it('has no segmentio branch without a write key, as the LMS with LMS_SEGMENT_KEY unset sends nothing', async () => {
-    const tracker = createTracker(
-      edxDefaults({ trackingLog: trackingLog(), segment: { writeKey: undefined, whitelist: ['x'] } } as Parameters<typeof edxDefaults>[0]),
-    );
-    expect([...tracker.backends.keys()]).toEqual(['tracking_logs']);
-    await tracker.close();
+  it.each([
+    ['undefined (an unset environment variable)', { writeKey: undefined, whitelist: ['x'] }],
+    ["null (Python's None, LMS_SEGMENT_KEY's default)", { write_key: null, host: null, whitelist: ['x'] }],
+  ])('has no segmentio branch with a write key %s, as the LMS with LMS_SEGMENT_KEY unset, and says so', async (_case, segment) => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const tracker = createTracker(edxDefaults({ trackingLog: trackingLog(), segment } as Parameters<typeof edxDefaults>[0]));
+      expect([...tracker.backends.keys()]).toEqual(['tracking_logs']);
+      await tracker.close();
+      expect(warn.mock.calls.map(([message]) => String(message))).toEqual([
+        expect.stringMatching(/^eventtracking: edxDefaults\(\{ segment \}\) has no writeKey, so no event is forwarded to Segment/),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('builds the same branch from Python-style configuration data', async () => {
