@@ -88,15 +88,42 @@ describe.each(ADAPTERS)('the %s adapter', (_name, adapter, framework) => {
       ['maxEventsize', { maxEventsize: 10 }, "userTrackHandler: unknown option 'maxEventsize'; did you mean 'maxEventSize'?"],
       ['lookupUserID', { lookupUserID: () => 1 }, "userTrackHandler: unknown option 'lookupUserID'; did you mean 'lookupUserId'?"],
       ['max_body_size', { max_body_size: 10 }, "userTrackHandler: unknown option 'max_body_size'; did you mean 'maxBodySize'?"],
+      ['allowedOrigin', { allowedOrigin: ['https://a.example'] }, "userTrackHandler: unknown option 'allowedOrigin'; did you mean 'allowedOrigins'?"],
+      ['refuseCrossOrign', { refuseCrossOrign: false }, "userTrackHandler: unknown option 'refuseCrossOrign'; did you mean 'refuseCrossOrigin'?"],
     ])('refuses the misspelling %s', (_name, options, message) => {
       expect(refusal(() => adapter.userTrackHandler(options as never))).toBe(message);
     });
 
-    it.each([
+    it('refuses allowedOrigins beside refuseCrossOrigin: false, where it would mean nothing', () => {
+      expect(refusal(() => adapter.userTrackHandler({ refuseCrossOrigin: false, allowedOrigins: ['https://a.example'] }))).toBe(
+        "userTrackHandler: option 'allowedOrigins' has no effect with refuseCrossOrigin: false (every origin is accepted); leave one of them out",
+      );
+    });
+
+    it('takes every documented option', () => {
+      const options = {
+        tracker: new Tracker(),
+        maxEventSize: 10,
+        maxBodySize: 100,
+        lookupUserId: () => 1,
+        refuseCrossOrigin: true,
+        allowedOrigins: ['https://apps.example.com', 'http://localhost:8080/', 'HTTPS://Studio.Example.com:443'],
+        getUser: () => null,
+      };
+      expect(typeof adapter.userTrackHandler(options)).toBe('function');
+      expect(typeof adapter.userTrackHandler({ refuseCrossOrigin: false })).toBe('function');
+    });
+
+    it.each<[object, string]>([
       [{ maxEventSize: '50k' }, `option 'maxEventSize' must be an integer of 1 or more, got "50k" (a string)`],
       [{ maxBodySize: 0 }, `option 'maxBodySize' must be an integer of 1 or more, got 0 (a number)`],
       [{ getUser: 'req.user' }, `option 'getUser' must be a function, got "req.user" (a string)`],
       [{ tracker: 'default' }, `option 'tracker' must be a Tracker, got "default" (a string)`],
+      [{ refuseCrossOrigin: 'yes' }, `option 'refuseCrossOrigin' must be true or false, got "yes" (a string)`],
+      [{ allowedOrigins: 'https://a.example' }, `option 'allowedOrigins' must be an array of items that are each an origin such as 'https://apps.example.com' (scheme, host and port; no path), got "https://a.example" (a string)`],
+      ...['apps.example.com', 'https://apps.example.com/event', 'https://apps.example.com?x=1', 'https://user@apps.example.com', 'ftp://apps.example.com', '*', 'null'].map(
+        (origin): [object, string] => [{ allowedOrigins: [origin] }, `option 'allowedOrigins[0]' must be an origin such as 'https://apps.example.com' (scheme, host and port; no path), got ${JSON.stringify(origin)} (a string)`],
+      ),
     ])('refuses the wrong type in %j', (options, message) => {
       expect(refusal(() => adapter.userTrackHandler(options as never))).toBe(`userTrackHandler: ${message}`);
     });
