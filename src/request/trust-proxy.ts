@@ -51,8 +51,13 @@ function parseRange(text: string): Range | null {
 
 const RANGE_EXPECTED = "an IP address, a CIDR range such as '10.0.0.0/8' or 'fd00::/8', or 'loopback', 'linklocal' or 'uniquelocal'";
 
+/** The ranges an entry of a trusted list stands for: a name's group, else the entry itself. */
+function rangesOf(entry: string): readonly string[] {
+  return Object.prototype.hasOwnProperty.call(NAMED_RANGES, entry) ? (NAMED_RANGES[entry] as readonly string[]) : [entry];
+}
+
 function checkRange(value: unknown, at: OptionPath): string {
-  if (typeof value === 'string' && (Object.prototype.hasOwnProperty.call(NAMED_RANGES, value) || parseRange(value) !== null)) return value;
+  if (typeof value === 'string' && rangesOf(value).every((range) => parseRange(range) !== null)) return value;
   return failOption(at, RANGE_EXPECTED, value);
 }
 
@@ -121,7 +126,7 @@ function behindTrustedProxies(headers: IncomingHttpHeaders, remoteAddress: unkno
 function inRanges(ranges: readonly string[]): (address: string) => boolean {
   const list = new BlockList();
   for (const text of ranges) {
-    for (const each of NAMED_RANGES[text] ?? [text]) {
+    for (const each of rangesOf(text)) {
       const range = parseRange(each);
       if (range) list.addSubnet(range.network, range.prefix, range.type);
     }
