@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface ExpressRequest extends IncomingMessage {
   originalUrl?: string;
   protocol?: string;
+  /** The client's address as the app's `trust proxy` setting computes it. */
+  ip?: string;
   body?: unknown;
   /** The user Passport (or other auth middleware) set. */
   user?: unknown;

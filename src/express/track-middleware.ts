@@ -3,6 +3,7 @@ import { option, type OptionsOf } from '../core/options';
 import type { RequestUser } from '../request/request-context';
 import { RequestTracking, requestTrackingOptions } from '../request/request-tracking';
 import { userOrAnonymous } from '../request/request-user';
+import { trustProxyOption } from '../request/trust-proxy';
 import type { ExpressHandler, ExpressRequest } from './request';
 import { expressSessionKey } from './session-key';
 import { passportUser } from './user';
@@ -25,6 +26,19 @@ const trackMiddlewareOptions = requestTrackingOptions.extend('trackMiddleware', 
    * session middleware, `req.sessionID ?? req.session?.id`.
    */
   getSessionKey: option.function<(req: ExpressRequest) => string | null | undefined>(),
+  /**
+   * Which proxies to believe about the client's address (`ip`): `false`, none (the
+   * socket's peer address, no header read); a number, how many proxies stand in front
+   * of the app; an array, the trusted proxies' addresses or CIDR ranges (IPv4 or IPv6;
+   * also `'loopback'`, `'linklocal'`, `'uniquelocal'`). With a number or an array,
+   * X-Forwarded-For is walked from the right past the trusted proxies, and the first
+   * address they did not vouch for is the client's; no other header is read.
+   * `'express'`: `req.ip`, as the app's own `trust proxy` setting computes it.
+   * Default: Open edX's way (django-ipware's left-most address of X-Forwarded-For,
+   * Client-IP, X-Real-IP, Forwarded, Via..., public before private), which lets every
+   * client choose its `ip`.
+   */
+  trustProxy: trustProxyOption('express'),
 });
 
 /** Options of the Express {@link trackMiddleware}. */
@@ -50,6 +64,7 @@ export function trackMiddleware(given: TrackMiddlewareOptions = {}): ExpressHand
   const getUser = options.getUser;
   const userOf = getUser ? (req: ExpressRequest) => userOrAnonymous(getUser(req)) : passportUser;
   const getSessionKey = options.getSessionKey ?? expressSessionKey;
+  const readsReqIp = options.trustProxy === 'express';
   const locator = options.tracker?.contextLocator ?? asyncContextLocator;
   return function trackMiddleware(req, res, next) {
     openRequestFrame(() => {
@@ -58,6 +73,7 @@ export function trackMiddleware(given: TrackMiddlewareOptions = {}): ExpressHand
         () => ({
           headers: req.headers,
           remoteAddress: req.socket?.remoteAddress,
+          frameworkIp: readsReqIp ? req.ip : undefined,
           protocol: req.protocol ?? ((req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'),
           user: userOf(req),
           sessionKey: getSessionKey(req),

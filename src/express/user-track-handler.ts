@@ -1,6 +1,6 @@
 import { option, type OptionsOf } from '../core/options';
 import { userTrackOptions } from '../views/user-track';
-import { respondToUserTrack } from '../views/user-track-endpoint';
+import { userTrackResponder } from '../views/user-track-endpoint';
 import { expressEndpoint } from './endpoint';
 import type { ExpressHandler, ExpressRequest } from './request';
 
@@ -32,5 +32,5 @@ export type UserTrackHandlerOptions = OptionsOf<typeof userTrackHandlerOptions.f
  */
 export function userTrackHandler(given: UserTrackHandlerOptions = {}): ExpressHandler {
   const options = userTrackHandlerOptions.check(given);
-  return expressEndpoint((request) => respondToUserTrack(request, options), options.getUser);
+  return expressEndpoint(userTrackResponder(options), options.getUser);
 }

@@ -3,6 +3,7 @@ import { option, type OptionsOf } from '../core/options';
 import type { RequestUser } from '../request/request-context';
 import { RequestTracking, requestTrackingOptions } from '../request/request-tracking';
 import { userOrAnonymous } from '../request/request-user';
+import { trustProxyOption } from '../request/trust-proxy';
 import type { KoaContext, KoaMiddleware } from './context';
 import { koaSessionKey } from './session-key';
 import { koaPassportUser } from './user';
@@ -26,6 +27,13 @@ const koaTrackMiddlewareOptions = requestTrackingOptions.extend('trackMiddleware
    * have none); with other session middleware, `ctx.sessionId ?? ctx.session?.id`.
    */
   getSessionKey: option.function<(ctx: KoaContext) => string | null | undefined>(),
+  /**
+   * Which proxies to believe about the client's address (`ip`), as the Express
+   * `trustProxy`: `false`, a number of proxies, or their addresses or CIDR ranges;
+   * `'koa'` takes `ctx.ip`, as the app's `proxy`, `proxyIpHeader` and `maxIpsCount`
+   * settings compute it. Default: Open edX's way, which lets every client choose its `ip`.
+   */
+  trustProxy: trustProxyOption('koa'),
 });
 
 /** Options of the Koa {@link trackMiddleware}. */
@@ -49,6 +57,7 @@ export function trackMiddleware(given: KoaTrackMiddlewareOptions = {}): KoaMiddl
   const getUser = options.getUser;
   const userOf = getUser ? (ctx: KoaContext) => userOrAnonymous(getUser(ctx)) : koaPassportUser;
   const getSessionKey = options.getSessionKey ?? koaSessionKey;
+  const readsCtxIp = options.trustProxy === 'koa';
   const locator = options.tracker?.contextLocator ?? asyncContextLocator;
   return function trackMiddleware(ctx, next) {
     return openRequestFrame(async () => {
@@ -57,6 +66,7 @@ export function trackMiddleware(given: KoaTrackMiddlewareOptions = {}): KoaMiddl
         () => ({
           headers: ctx.req.headers,
           remoteAddress: ctx.req.socket?.remoteAddress,
+          frameworkIp: readsCtxIp ? ctx.ip : undefined,
           protocol: ctx.protocol,
           user: userOf(ctx),
           sessionKey: getSessionKey(ctx),

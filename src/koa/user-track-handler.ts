@@ -1,6 +1,6 @@
 import { option, type OptionsOf } from '../core/options';
 import { userTrackOptions } from '../views/user-track';
-import { respondToUserTrack } from '../views/user-track-endpoint';
+import { userTrackResponder } from '../views/user-track-endpoint';
 import type { KoaContext, KoaMiddleware } from './context';
 import { koaEndpoint } from './endpoint';
 
@@ -28,5 +28,5 @@ export type KoaUserTrackHandlerOptions = OptionsOf<typeof koaUserTrackHandlerOpt
  */
 export function userTrackHandler(given: KoaUserTrackHandlerOptions = {}): KoaMiddleware {
   const options = koaUserTrackHandlerOptions.check(given);
-  return koaEndpoint((request) => respondToUserTrack(request, options), options.getUser);
+  return koaEndpoint(userTrackResponder(options), options.getUser);
 }

@@ -70,7 +70,7 @@ function rank(ip: string): number {
 }
 
 /** Whether `text` is an IPv4 or IPv6 address as `inet_pton` reads it (no zone id). */
-function isValidIp(text: string): boolean {
+export function isValidIp(text: string): boolean {
   return isIP(text) !== 0 && !text.includes('%');
 }
 
@@ -85,7 +85,7 @@ function entriesOf(value: unknown): string[] | null {
 }
 
 /** Drops an IPv4-mapped prefix (`::ffff:1.2.3.4` gives `1.2.3.4`), as Node reports dual-stack peers. */
-function unmap(ip: string): string {
+export function unmapIpv4(ip: string): string {
   if (!ip.startsWith('::ffff:')) return ip;
   const rest = ip.slice('::ffff:'.length);
   return isIP(rest) === 4 ? rest : ip;
@@ -114,7 +114,7 @@ export function clientIp(headers: IncomingHttpHeaders, remoteAddress: string | u
   for (const value of values) {
     const entries = entriesOf(value);
     if (entries === null) continue;
-    const candidate = unmap(entries[0] as string);
+    const candidate = unmapIpv4(entries[0] as string);
     const candidateRank = rank(candidate);
     if (candidateRank === PUBLIC) return candidate;
     if (candidateRank > bestRank) {

@@ -3,6 +3,7 @@ import type { Context } from '../core/types';
 import { gaClientId } from './client-id';
 import { courseContextFromUrl } from './course';
 import { clientIp } from './ip';
+import type { ClientIpReader } from './trust-proxy';
 import { decodePercentRuns } from './percent';
 import { hashSessionKeyCached } from './session';
 
@@ -18,6 +19,12 @@ export interface RequestFacts {
   url: string;
   headers: IncomingHttpHeaders;
   remoteAddress: string | undefined;
+  /**
+   * The client's address as the framework computes it with its own proxy setting
+   * (Express's `req.ip`, Koa's `ctx.ip`); given only when the middleware's `trustProxy`
+   * names the framework.
+   */
+  frameworkIp?: unknown;
   /** 'https' when the request came over TLS or a trusted proxy says so; used only to build the absolute URL for course detection. */
   protocol: string;
   /** The user object (an anonymous visitor behind auth middleware is `ANONYMOUS_USER`), or null/undefined when there is none (no auth middleware). */
@@ -111,6 +118,7 @@ export function userFields(user: RequestUser | null | undefined): [unknown, unkn
  * - `session`: the hashed session key; `''` without a secret key or a session.
  * - `user_id` / `username`: `''` / `''` with no user object; for a user whose `id` is
  *   null or undefined (anonymous) `null` / its username or `''`.
+ * - `ip`: the client's address, as `readIp` finds it.
  * - `host`: the `Host` header's name without the port (`''` if absent).
  * - `path`: the decoded path without the query.
  * - `client_id`: the Google Analytics id, or null.
@@ -121,8 +129,10 @@ export function userFields(user: RequestUser | null | undefined): [unknown, unkn
  *
  * @param facts - what the adapter knows about the request.
  * @param secretKey - the secret used to hash session keys; falsy gives `session: ''`.
+ * @param readIp - how the client's address is found (see `trustProxy`). Default:
+ *   Open edX's {@link clientIp}.
  */
-export function buildRequestContext(facts: RequestFacts, secretKey: string | undefined): Context {
+export function buildRequestContext(facts: RequestFacts, secretKey: string | undefined, readIp: ClientIpReader = clientIp): Context {
   const headers: IncomingHttpHeaders = safe(() => (facts.headers && typeof facts.headers === 'object' ? facts.headers : {}), {});
   const url = safe(() => (typeof facts.url === 'string' ? facts.url : ''), '');
   const hostHeader = safe(() => header(headers, 'host'), '');
@@ -137,7 +147,7 @@ export function buildRequestContext(facts: RequestFacts, secretKey: string | und
     session: safe(() => (secretKey ? hashSessionKeyCached(secretKey, facts.sessionKey) : ''), ''),
     user_id: userId,
     username,
-    ip: safe(() => clientIp(headers, typeof facts.remoteAddress === 'string' ? facts.remoteAddress : undefined), ''),
+    ip: safe(() => readIp(headers, typeof facts.remoteAddress === 'string' ? facts.remoteAddress : undefined, facts.frameworkIp), ''),
     host: safe(() => hostName(hostHeader), ''),
     agent: safe(() => header(headers, 'user-agent'), ''),
     path: safe(() => decodedPath(url), ''),

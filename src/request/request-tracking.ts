@@ -9,6 +9,7 @@ import { censor, formToLists, pageEventData, queryToLists } from './page-event';
 import { buildRequestContext, decodedPath, type RequestFacts } from './request-context';
 import { keepRequestUser } from './request-user';
 import { trackerOption } from './tracker-option';
+import { clientIpReader, type ClientIpReader, type TrustProxy } from './trust-proxy';
 
 /** The part of a Node response the request tracking watches. */
 export interface ClosingResponse {
@@ -62,14 +63,20 @@ export class RequestTracking {
   private readonly secretKey: string | undefined;
   private readonly ignorePatterns: RegExp[];
   private readonly pageEvents: boolean;
+  private readonly readIp: ClientIpReader;
   readonly contextName: string;
 
-  constructor(options: RequestTrackingOptions, middlewareName = 'trackMiddleware') {
+  /**
+   * @param options - the checked options; `trustProxy` is each adapter's own option
+   *   (its framework's name is among its values), see {@link clientIpReader}.
+   */
+  constructor(options: RequestTrackingOptions & { trustProxy?: TrustProxy }, middlewareName = 'trackMiddleware') {
     this.tracker = options.tracker;
     this.secretKey = options.secretKey ?? process.env.SECRET_KEY;
     this.ignorePatterns = compileUrlPatterns([...(options.ignoreUrlPatterns ?? LMS_IGNORE_URL_PATTERNS), ...(options.extraIgnoreUrlPatterns ?? [])]);
     this.pageEvents = options.pageEvents ?? true;
     this.contextName = options.contextName ?? 'edx.request';
+    this.readIp = clientIpReader(options.trustProxy);
     if (!this.secretKey) {
       console.warn(
         `eventtracking: ${middlewareName} has no secret key, so the 'session' field will be ''. ` +
@@ -106,7 +113,7 @@ export class RequestTracking {
     try {
       tracker = this.resolveTracker();
       const facts: RequestFacts = { url, ...readFacts() };
-      const context = buildRequestContext(facts, this.secretKey);
+      const context = buildRequestContext(facts, this.secretKey, this.readIp);
       const frame = tracker.contextLocator.current();
       frame.enter(this.contextName, context);
       keepRequestUser(frame, facts.user ?? undefined);

@@ -11,6 +11,7 @@ import type { Context } from '../core/types';
 import { viewUsername } from '../request/server-event';
 import { userFields } from '../request/request-context';
 import { trackerOption } from '../request/tracker-option';
+import { originOption } from './cross-origin';
 
 /** The context layer browser events are emitted in. */
 export const BROWSER_CONTEXT_NAME = 'edx.course.browser';
@@ -32,6 +33,21 @@ export const userTrackOptions = defineOptions('userTrackHandler', {
    * return null or undefined for no such user. Default: no lookup.
    */
   lookupUserId: option.function<(username: string) => unknown>(),
+  /**
+   * Refuses, with a 403 giving the reason, the requests a page of another origin made
+   * a visitor's browser send (a forged event would carry the visitor's cookies): as the
+   * browser tells with `Sec-Fetch-Site` (`same-origin` and `none` are accepted), else
+   * with `Origin` (accepted when it names the request's host). Requests with neither
+   * header come from no browser, or one too old to tell, and are accepted. Open edX's
+   * `/event` refuses a POST without Django's CSRF token. Default: true.
+   */
+  refuseCrossOrigin: option.boolean(),
+  /**
+   * Origins whose pages may send events too (`'https://apps.example.com'`), as Open
+   * edX's `CSRF_TRUSTED_ORIGINS`: sibling sites (`same-site`) are other origins as well.
+   * Default: none; the app's own origin is always accepted.
+   */
+  allowedOrigins: option.arrayOf(originOption),
 });
 
 /** Options of the `/event` endpoint shared by every framework adapter. */

@@ -66,10 +66,14 @@ export const fromAddress = (address: string): Step => ({ kind: 'address', addres
 export const parseBody = (type: 'json' | 'form'): Step => ({ kind: 'parse', type });
 export const middleware = (run: (req: HttpRequest, next: () => void) => void): Step => ({ kind: 'custom', run });
 
-/** trackMiddleware's options, with getUser and getSessionKey reading the neutral request. */
+/**
+ * trackMiddleware's options, with getUser and getSessionKey reading the neutral request,
+ * and `trustProxy: 'framework'` for the framework's own name (`'express'`, `'koa'`).
+ */
 export interface TrackOptions extends RequestTrackingOptions {
   getUser?: (req: HttpRequest) => RequestUser | null | undefined;
   getSessionKey?: (req: HttpRequest) => string | null | undefined;
+  trustProxy?: false | number | string[] | 'framework';
 }
 
 /** userTrackHandler's options, with getUser reading the neutral request. */
@@ -86,6 +90,11 @@ export interface AppSpec {
   before?: Step[];
   /** trackMiddleware's options, over `{ secretKey: SECRET_KEY }` (an explicit `secretKey: undefined` unsets it). */
   track?: TrackOptions;
+  /**
+   * The framework's own proxy setting: Express's `app.set('trust proxy', express)`;
+   * Koa's `app.proxy = true` with `app.maxIpsCount = koaMaxIpsCount`. Default: none.
+   */
+  frameworkProxy?: { express: unknown; koaMaxIpsCount: number };
   after?: Step[];
   /** Answers errors thrown by the routes; without one, the framework's own error handling answers 500. */
   errorHandler?: ErrorHandler;
@@ -214,14 +223,16 @@ function expressFramework(ex: ExpressModule): Framework {
     },
     app(spec) {
       const app = ex();
+      if (spec.frameworkProxy) app.set('trust proxy', spec.frameworkProxy.express);
       for (const s of spec.before ?? []) app.use(step(s));
-      const { getUser, getSessionKey } = spec.track ?? {};
+      const { getUser, getSessionKey, trustProxy } = spec.track ?? {};
       app.use(
         expressAdapter.trackMiddleware({
           secretKey: SECRET_KEY,
           ...spec.track,
           getUser: getUser && ((req) => getUser(toNeutral(req))),
           getSessionKey: getSessionKey && ((req) => getSessionKey(toNeutral(req))),
+          trustProxy: trustProxy === 'framework' ? 'express' : trustProxy,
         }),
       );
       for (const s of spec.after ?? []) app.use(step(s));
@@ -366,14 +377,19 @@ function koaFramework(KoaCtor: KoaClass): Framework {
     app(spec) {
       const app = new KoaCtor();
       app.silent = true; // Koa's default error handling logs each error; the tests check the answer.
+      if (spec.frameworkProxy) {
+        app.proxy = true;
+        app.maxIpsCount = spec.frameworkProxy.koaMaxIpsCount;
+      }
       for (const s of spec.before ?? []) app.use(step(s));
-      const { getUser, getSessionKey } = spec.track ?? {};
+      const { getUser, getSessionKey, trustProxy } = spec.track ?? {};
       app.use(
         koaAdapter.trackMiddleware({
           secretKey: SECRET_KEY,
           ...spec.track,
           getUser: getUser && ((ctx) => getUser(toNeutral(ctx))),
           getSessionKey: getSessionKey && ((ctx) => getSessionKey(toNeutral(ctx))),
+          trustProxy: trustProxy === 'framework' ? 'koa' : trustProxy,
         }),
       );
       const onError = spec.errorHandler;

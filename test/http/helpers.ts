@@ -59,10 +59,14 @@ export async function waitFor(condition: () => boolean, timeoutMs = 2000): Promi
   }
 }
 
-/** Serves `listener` (an Express app, a Koa `app.callback()`) on 127.0.0.1 on a free port; returns the base URL and a function closing the server. */
-export async function listen(listener: RequestListener): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+/**
+ * Serves `listener` (an Express app, a Koa `app.callback()`) on a free port of `host`
+ * (`'::'` accepts IPv6 and IPv4, whose peers it sees as `::ffff:a.b.c.d`); returns the
+ * base URL (on 127.0.0.1) and a function closing the server.
+ */
+export async function listen(listener: RequestListener, host = '127.0.0.1'): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   const close = (): Promise<void> =>
     new Promise((resolve) => {

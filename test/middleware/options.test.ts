@@ -18,11 +18,11 @@ function refusal(build: () => unknown): string {
 }
 
 const ADAPTERS = [
-  ['Express', expressAdapter],
-  ['Koa', koaAdapter],
+  ['Express', expressAdapter, 'express'],
+  ['Koa', koaAdapter, 'koa'],
 ] as const;
 
-describe.each(ADAPTERS)('the %s adapter', (_name, adapter) => {
+describe.each(ADAPTERS)('the %s adapter', (_name, adapter, framework) => {
   describe('trackMiddleware', () => {
     const build = (options: unknown) => () => adapter.trackMiddleware({ secretKey: SECRET_KEY, ...(options as object) });
 
@@ -32,6 +32,8 @@ describe.each(ADAPTERS)('the %s adapter', (_name, adapter) => {
       ['getuser', { getuser: () => null }, "trackMiddleware: unknown option 'getuser'; did you mean 'getUser'?"],
       ['secret_key', { secret_key: 's' }, "trackMiddleware: unknown option 'secret_key'; did you mean 'secretKey'?"],
       ['getSessionId', { getSessionId: () => 'k' }, "trackMiddleware: unknown option 'getSessionId'; did you mean 'getSessionKey'?"],
+      ['trustProxies', { trustProxies: 1 }, "trackMiddleware: unknown option 'trustProxies'; did you mean 'trustProxy'?"],
+      ['trust_proxy', { trust_proxy: 1 }, "trackMiddleware: unknown option 'trust_proxy'; did you mean 'trustProxy'?"],
     ])('refuses the misspelling %s', (_name, options, message) => {
       expect(refusal(build(options))).toBe(message);
     });
@@ -45,6 +47,15 @@ describe.each(ADAPTERS)('the %s adapter', (_name, adapter) => {
       [{ tracker: {} }, `option 'tracker' must be a Tracker, got {} (an object)`],
     ])('refuses the wrong type in %j', (options, message) => {
       expect(refusal(build(options))).toBe(`trackMiddleware: ${message}`);
+    });
+
+    it("refuses a trustProxy of the wrong type, listing the forms it takes with this framework's name", () => {
+      const expected = `false, the number of proxies in front of the app (an integer of 0 or more), an array of the trusted proxies' addresses or CIDR ranges, or '${framework}'`;
+      const other = framework === 'express' ? 'koa' : 'express';
+      expect(refusal(build({ trustProxy: other }))).toBe(`trackMiddleware: option 'trustProxy' must be ${expected}, got "${other}" (a string)`);
+      expect(refusal(build({ trustProxy: '1' }))).toBe(`trackMiddleware: option 'trustProxy' must be ${expected}, got "1" (a string)`);
+      expect(refusal(build({ trustProxy: true }))).toMatch(/^trackMiddleware: option 'trustProxy' must be .*, got true: trusting every proxy would let any client choose its ip/);
+      expect(refusal(build({ trustProxy: ['10.0.0.0/8', '10.0.0.0/40'] }))).toMatch(/^trackMiddleware: option 'trustProxy\[1\]' must be an IP address, a CIDR range/);
     });
 
     it('refuses an ignore pattern that is not a valid regular expression, naming it', () => {
@@ -66,6 +77,9 @@ describe.each(ADAPTERS)('the %s adapter', (_name, adapter) => {
         getSessionKey: () => undefined,
       };
       expect(typeof adapter.trackMiddleware(options)).toBe('function');
+      for (const trustProxy of [false, 0, 2, ['10.0.0.0/8', '::1', 'loopback'], framework] as const) {
+        expect(typeof adapter.trackMiddleware({ secretKey: SECRET_KEY, trustProxy } as never)).toBe('function');
+      }
     });
   });
 
@@ -74,15 +88,42 @@ describe.each(ADAPTERS)('the %s adapter', (_name, adapter) => {
       ['maxEventsize', { maxEventsize: 10 }, "userTrackHandler: unknown option 'maxEventsize'; did you mean 'maxEventSize'?"],
       ['lookupUserID', { lookupUserID: () => 1 }, "userTrackHandler: unknown option 'lookupUserID'; did you mean 'lookupUserId'?"],
       ['max_body_size', { max_body_size: 10 }, "userTrackHandler: unknown option 'max_body_size'; did you mean 'maxBodySize'?"],
+      ['allowedOrigin', { allowedOrigin: ['https://a.example'] }, "userTrackHandler: unknown option 'allowedOrigin'; did you mean 'allowedOrigins'?"],
+      ['refuseCrossOrign', { refuseCrossOrign: false }, "userTrackHandler: unknown option 'refuseCrossOrign'; did you mean 'refuseCrossOrigin'?"],
     ])('refuses the misspelling %s', (_name, options, message) => {
       expect(refusal(() => adapter.userTrackHandler(options as never))).toBe(message);
     });
 
-    it.each([
+    it('refuses allowedOrigins beside refuseCrossOrigin: false, where it would mean nothing', () => {
+      expect(refusal(() => adapter.userTrackHandler({ refuseCrossOrigin: false, allowedOrigins: ['https://a.example'] }))).toBe(
+        "userTrackHandler: option 'allowedOrigins' has no effect with refuseCrossOrigin: false (every origin is accepted); leave one of them out",
+      );
+    });
+
+    it('takes every documented option', () => {
+      const options = {
+        tracker: new Tracker(),
+        maxEventSize: 10,
+        maxBodySize: 100,
+        lookupUserId: () => 1,
+        refuseCrossOrigin: true,
+        allowedOrigins: ['https://apps.example.com', 'http://localhost:8080/', 'HTTPS://Studio.Example.com:443'],
+        getUser: () => null,
+      };
+      expect(typeof adapter.userTrackHandler(options)).toBe('function');
+      expect(typeof adapter.userTrackHandler({ refuseCrossOrigin: false })).toBe('function');
+    });
+
+    it.each<[object, string]>([
       [{ maxEventSize: '50k' }, `option 'maxEventSize' must be an integer of 1 or more, got "50k" (a string)`],
       [{ maxBodySize: 0 }, `option 'maxBodySize' must be an integer of 1 or more, got 0 (a number)`],
       [{ getUser: 'req.user' }, `option 'getUser' must be a function, got "req.user" (a string)`],
       [{ tracker: 'default' }, `option 'tracker' must be a Tracker, got "default" (a string)`],
+      [{ refuseCrossOrigin: 'yes' }, `option 'refuseCrossOrigin' must be true or false, got "yes" (a string)`],
+      [{ allowedOrigins: 'https://a.example' }, `option 'allowedOrigins' must be an array of items that are each an origin such as 'https://apps.example.com' (scheme, host and port; no path), got "https://a.example" (a string)`],
+      ...['apps.example.com', 'https://apps.example.com/event', 'https://apps.example.com?x=1', 'https://user@apps.example.com', 'ftp://apps.example.com', '*', 'null'].map(
+        (origin): [object, string] => [{ allowedOrigins: [origin] }, `option 'allowedOrigins[0]' must be an origin such as 'https://apps.example.com' (scheme, host and port; no path), got ${JSON.stringify(origin)} (a string)`],
+      ),
     ])('refuses the wrong type in %j', (options, message) => {
       expect(refusal(() => adapter.userTrackHandler(options as never))).toBe(`userTrackHandler: ${message}`);
     });
