@@ -79,6 +79,8 @@ class Edits {
 function censorStructure(text: string, isSensitive: NameTest, depth: number): string {
   const edits = new Edits(text);
   const n = text.length;
+  // The first '=' at or after i (looked up again once i passes it: linear in all).
+  let equals = text.indexOf('=');
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -89,7 +91,9 @@ function censorStructure(text: string, isSensitive: NameTest, depth: number): st
       const colon = skipSpaces(text, nameEnd);
       if (text.charCodeAt(colon) !== COLON) {
         // A string value: searched when it holds a text of its own.
-        const inner = c === QUOTE ? censorStringLiteral(text, i, nameEnd, isSensitive, depth) : undefined;
+        if (equals >= 0 && equals < i) equals = text.indexOf('=', i);
+        const holdsEquals = equals >= 0 && equals < nameEnd;
+        const inner = c === QUOTE ? censorStringLiteral(text, i, nameEnd, holdsEquals, isSensitive, depth) : undefined;
         if (inner !== undefined) edits.replace(i, nameEnd, inner);
         i = nameEnd;
         continue;
@@ -159,14 +163,16 @@ function censorFormValue(value: string, isSensitive: NameTest, depth: number): s
 }
 
 /**
- * A double-quoted string value, text[start, end), that holds JSON or pairs, searched
- * and encoded again (ASCII-only when it was written so, as Python writes); undefined
- * when it holds no text or nothing in it changed. A value cut short is read up to the cut.
+ * A double-quoted string value, text[start, end), that holds JSON or pairs (`holdsEquals`:
+ * it has a `=`), searched and encoded again (ASCII-only when it was written so, as
+ * Python writes); undefined when it holds no text or nothing in it changed. A value cut
+ * short is read up to the cut.
  */
-function censorStringLiteral(text: string, start: number, end: number, isSensitive: NameTest, depth: number): string | undefined {
+function censorStringLiteral(text: string, start: number, end: number, holdsEquals: boolean, isSensitive: NameTest, depth: number): string | undefined {
+  const opening = text.charCodeAt(start + 1);
+  if (opening !== 0x7b && opening !== 0x5b && !holdsEquals) return undefined;
   const closed = end - start >= 2 && text.charCodeAt(end - 1) === QUOTE && !endsInEscape(text, start + 1, end - 1);
   let body = text.slice(start + 1, closed ? end - 1 : end);
-  if (!mayHoldNames(body)) return undefined;
   if (!closed) body = withoutPartialEscape(body);
   let decoded: string;
   try {
@@ -195,11 +201,9 @@ function endsInEscape(text: string, from: number, to: number): boolean {
 
 /** The end of the string literal opening at `start` (after its closing quote), or the text's end when it is not closed. */
 function stringEnd(text: string, start: number): number {
-  const quote = text.charCodeAt(start);
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i++;
-    else if (c === quote) return i + 1;
+  const quote = text[start] as string;
+  for (let i = text.indexOf(quote, start + 1); i >= 0; i = text.indexOf(quote, i + 1)) {
+    if (!endsInEscape(text, start + 1, i)) return i + 1;
   }
   return text.length;
 }
