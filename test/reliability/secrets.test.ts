@@ -204,9 +204,9 @@ describe.each(FRAMEWORKS)('sensitive names in page events and raw /event payload
       return secrets[secrets.length - 1]!;
     };
     try {
-      const query = new URLSearchParams([['note', 'visible'], ...NAMES.map((name) => [name, secret()])]);
+      const query = new URLSearchParams([['note', 'visible'], ...NAMES.map((name): [string, string] => [name, secret()])]);
       expect((await send(s.base, { path: `/courses/x/page?${query}` })).status).toBe(200);
-      const form = new URLSearchParams([['note', 'visible'], ...NAMES.map((name) => [name, secret()]), ['next', `/x?token=${secret()}`]]);
+      const form = new URLSearchParams([['note', 'visible'], ...NAMES.map((name): [string, string] => [name, secret()]), ['next', `/x?token=${secret()}`]]);
       const page = await send(s.base, { method: 'POST', path: '/courses/x/page', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
       expect(page.status).toBe(200);
       const raw = [`a=1&password=${secret()}&Token=${secret()}`, `{password: '${secret()}', apiKey: ${JSON.stringify(secret())}}`, `{'pwd': '${secret()}'`];
