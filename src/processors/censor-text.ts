@@ -156,9 +156,17 @@ function censorPairs(text: string, isSensitive: NameTest, depth: number): string
 function censorFormValue(value: string, isSensitive: NameTest, depth: number): string | undefined {
   const raw = value.charCodeAt(0) === 0x7b || value.charCodeAt(0) === 0x5b;
   if (!raw && !/^%(7b|5b)/i.test(value)) return undefined;
-  const decoded = raw ? value : formDecode(value);
+  let decoded = value;
+  if (!raw) {
+    try {
+      decoded = decodeURIComponent(value.replace(/\+/g, ' '));
+    } catch {
+      return undefined; // not percent-encoding after all: nothing to write back in it
+    }
+  }
   const censored = censorText(decoded, isSensitive, depth + 1);
   if (censored === decoded) return undefined;
+  // What decodeURIComponent gives is well-formed, and so encodes without throwing.
   return raw ? censored : encodeURIComponent(censored);
 }
 
