@@ -102,6 +102,7 @@ export type { RedactProcessorOptions } from './processors/redact';
 export { PasswordCensorProcessor } from './processors/censor-passwords';
 export type { PasswordCensorOptions } from './processors/censor-passwords';
 export { isPasswordKey, PASSWORD_KEYS, CENSORED_VALUE } from './processors/password-keys';
+export { SENSITIVE_KEYS } from './processors/sensitive-names';
 export { gracefulShutdown, onShutdownSignals, trackServer } from './operations/shutdown';
 export type { GracefulShutdownOptions, ShutdownReport, ShutdownServer, ShutdownSignalOptions } from './operations/shutdown';
 export { readTrackingLog } from './operations/reader';

@@ -1,6 +1,7 @@
 import { LoggerBackend } from '../backends/logger';
 import { eventBusEngineOptions } from '../bus/from-config';
 import { defineOptions, option, type OptionsOf } from '../core/options';
+import { PasswordCensorProcessor } from '../processors/censor-passwords';
 import { SegmentBackend } from '../segment/segment-backend';
 import type { EngineSpec, TrackerConfig } from './create-tracker';
 
@@ -26,12 +27,15 @@ const edxDefaultsOptions = defineOptions('edxDefaults', {
   }),
   /**
    * Puts `PasswordCensorProcessor` first on each branch, so that the value of a
-   * password key (`password`, `new_password1`, ... and bracketed names such as
-   * `user[password]`) in any event's payload or context — a browser event from
-   * `/event`, a mobile event, a server event — reaches no backend. Open edX
-   * censors page events only. Default: true.
+   * sensitive name (a password, token, key or secret: `password`, `Password`,
+   * `api_key`, `token`, `key`, ..., and bracketed names such as `user[password]`) in
+   * any event — a page event's GET/POST, a browser event from `/event`, a mobile
+   * event, a server event, in objects or in texts such as `a=1&password=x` — reaches
+   * no backend. `true` censors the default names; `PasswordCensorProcessor` options
+   * (`{ keys }` to replace them, `{ extraKeys }` to add to them) censor those; `false`
+   * leaves only the page event's own censoring, Open edX's. Default: true.
    */
-  censorPasswords: option.boolean(),
+  censorPasswords: option.anyOf(option.boolean(), option.object(PasswordCensorProcessor.options.fields)),
   /**
    * Adds a `bus` branch: an `EventBusBackend` publishing every event raw — only
    * `PasswordCensorProcessor` runs first (unless `censorPasswords: false`); the
@@ -66,7 +70,9 @@ export function edxDefaults(given: EdxDefaultsOptions = {}): TrackerConfig {
   const options = edxDefaultsOptions.checkData(withoutNullSegmentOptions(given));
   const trackingLog = typeof options.trackingLog === 'string' ? { filename: options.trackingLog } : options.trackingLog;
   // On each branch rather than at the root: the branches copy events anyway, a root processor would cost one more copy.
-  const censor: EngineSpec[] = options.censorPasswords === false ? [] : [{ engine: 'PasswordCensorProcessor' }];
+  const { censorPasswords = true } = options;
+  const censor: EngineSpec[] =
+    censorPasswords === false ? [] : [{ engine: 'PasswordCensorProcessor', ...(censorPasswords === true ? {} : { options: { ...censorPasswords } }) }];
   const backends: Record<string, EngineSpec> = {
     tracking_logs: {
       engine: 'RoutingBackend',

@@ -2,7 +2,9 @@ import { EventTime, formatIsoTime } from './timestamp';
 
 /**
  * How `tracking.log` lines are encoded.
- * - `'compact'`: `JSON.stringify` (no spaces, UTF-8 as is). Fastest.
+ * - `'compact'`: `JSON.stringify` (no spaces, UTF-8 as is), except that U+2028, U+2029
+ *   and U+0085 are escaped (`\u2028`...): readers that split lines on them, as Python's
+ *   `str.splitlines` does, see one line per event. Fastest.
  * - `'python'`: byte for byte what Python's `json.dumps` writes with its defaults:
  *   `", "` and `": "` separators, every character outside printable ASCII as a
  *   lowercase `\uXXXX` escape, `NaN`/`Infinity` as Python writes them, and floats
@@ -21,13 +23,27 @@ export function encodeJson(value: unknown, style: JsonStyle = 'compact'): string
 }
 
 /**
- * `JSON.stringify`, with dates as Python writes them. `EventTime` does that through its
- * own `toJSON`; a plain `Date` writes `...Z"`, so a line holding that text is encoded
- * again with a replacer that formats plain dates (slower, hence only then).
+ * `JSON.stringify`, with dates as Python writes them and the line breaks it leaves
+ * escaped. `EventTime` writes dates through its own `toJSON`; a plain `Date` writes
+ * `...Z"`, so a line holding that text is encoded again with a replacer that formats
+ * plain dates (slower, hence only then).
  */
 function encodeCompact(value: unknown): string {
   const line = JSON.stringify(value) ?? 'null';
-  return line.includes('Z"') ? (JSON.stringify(value, withPythonDates) ?? 'null') : line;
+  return escapeLineBreaks(line.includes('Z"') ? (JSON.stringify(value, withPythonDates) ?? 'null') : line);
+}
+
+/**
+ * The line breaks other than `\n` and `\r` that `JSON.stringify` leaves raw (it escapes
+ * the control characters, `\v`, `\f` and `\x1c`-`\x1e` among them): Python's
+ * `splitlines` and other line readers split on these too.
+ */
+const LINE_BREAKS = /[\u0085\u2028\u2029]/g;
+
+/** `line` with U+0085, U+2028 and U+2029 written as `\uXXXX` escapes; the same string when it has none (the common case, three scans). */
+function escapeLineBreaks(line: string): string {
+  if (!line.includes('\u2028') && !line.includes('\u2029') && !line.includes('\u0085')) return line;
+  return line.replace(LINE_BREAKS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function withPythonDates(this: Record<string, unknown>, key: string, value: unknown): unknown {

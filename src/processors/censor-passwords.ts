@@ -1,108 +1,99 @@
-import { encodeJson } from '../encoding/json';
 import { defineDataProperty } from '../encoding/copy';
-import { CENSORED_VALUE, isPasswordKey, PASSWORD_KEYS } from './password-keys';
+import { CENSORED_VALUE } from './password-keys';
+import { censorText, mayHoldNames } from './censor-text';
+import { SENSITIVE_KEYS, SensitiveNames } from './sensitive-names';
 import { defineOptions, option, type OptionsOf } from '../core/options';
 import type { TrackedEvent } from '../core/types';
 
 const passwordCensorOptions = defineOptions('PasswordCensorProcessor', {
   /**
-   * The keys whose values are censored, matched exactly (case-sensitive), also as a
-   * part of a bracketed name (`user[password]`). Default: Open edX's seven password keys.
+   * The names whose values are censored, replacing the defaults. Names compare
+   * without case and without the characters that are not letters or digits
+   * (`api_key` stands for `apiKey` and `API-KEY` too), whole or as a part of a
+   * bracketed or dotted name (`user[password]`, `user.password`).
+   * Default: {@link SENSITIVE_KEYS}, Open edX's seven password keys and the common
+   * names of passwords, tokens, keys and secrets.
    */
   keys: option.arrayOf(option.string({ nonEmpty: true })),
+  /** More names to censor, added to `keys` (to the defaults when it is not given). Default: none. */
+  extraKeys: option.arrayOf(option.string({ nonEmpty: true })),
 });
 
 /** Options of {@link PasswordCensorProcessor}. */
 export type PasswordCensorOptions = OptionsOf<typeof passwordCensorOptions.fields>;
 
 /**
- * Replaces, anywhere in an event's payload and context (objects and arrays at any
- * depth), the value of each password key by `'********'`, as Open edX censors the
- * page-request event — but for every event: `/event` payloads (which Open edX logs
- * as sent), mobile events, and server events alike. A payload that is a JSON string
- * (a browser event after the legacy shim) is censored inside, and written back as
- * Python's `json.dumps` writes it when something changed. A payload string that is
- * not JSON is left as it is.
+ * Replaces by `'********'` the value of every sensitive name (passwords, tokens,
+ * keys, secrets: see the `keys` option) anywhere in an event: in objects and arrays
+ * at any depth of its payload and context, and in the texts it holds — a payload
+ * that is a string (a page event's GET/POST JSON, even cut at 512 characters; an
+ * `/event` payload that was not JSON, such as `a=1&password=x`), a URL with a
+ * query, a JSON document in a string field (see {@link censorText} for what is
+ * recognised). Texts are edited in place: everything else in them is kept byte for byte.
  *
- * Put it first in the root processors, so that no branch sees a password:
+ * Open edX censors only the page event, and only its seven password keys, exactly;
+ * `trackMiddleware` still does that (so that its page events are Open edX's); this
+ * processor censors the rest, for every event. `edxDefaults` puts it first on every
+ * branch (`censorPasswords`); elsewhere put it first yourself:
  * `createTracker({ ...config, processors: [{ engine: 'PasswordCensorProcessor' }, ...] })`.
  */
 export class PasswordCensorProcessor {
+  /** The names censored (as given, or the defaults), `extraKeys` included. */
   readonly keys: readonly string[];
-  /** The keys, for the common case of a key that is exactly one of them. */
-  private readonly exactKeys: ReadonlySet<string>;
+  private readonly names: SensitiveNames;
+  private readonly isSensitive: (name: string) => boolean;
 
   /** The options of a PasswordCensorProcessor. */
   static readonly options = passwordCensorOptions;
 
   constructor(options: PasswordCensorOptions = {}) {
-    const keys = passwordCensorOptions.check(options).keys ?? PASSWORD_KEYS;
-    this.keys = [...keys];
-    this.exactKeys = new Set(keys);
+    const checked = passwordCensorOptions.check(options);
+    this.keys = Object.freeze([...(checked.keys ?? SENSITIVE_KEYS), ...(checked.extraKeys ?? [])]);
+    this.names = new SensitiveNames(this.keys);
+    this.isSensitive = (name) => this.names.has(name);
   }
 
   process(event: TrackedEvent): TrackedEvent {
-    for (const field of ['data', 'event'] as const) {
-      const payload = event[field];
-      if (typeof payload === 'string') {
-        const censored = this.censorJsonText(payload);
-        if (censored !== payload) event[field] = censored;
-      }
-    }
     this.censor(event);
     return event;
   }
 
-  /**
-   * Censors `root` in place, iteratively (an event nested deeper than the stack is
-   * still censored). Returns whether anything changed.
-   */
-  private censor(root: unknown): boolean {
-    let changed = false;
-    const stack: unknown[] = [root];
+  /** Censors `root` in place, iteratively (an event nested deeper than the stack is still censored). */
+  private censor(root: object): void {
+    const stack: object[] = [root];
     const seen = new Set<object>();
     while (stack.length > 0) {
-      const value = stack.pop();
-      if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+      const value = stack.pop() as object;
+      if (seen.has(value)) continue;
       seen.add(value);
       if (Array.isArray(value)) {
-        for (const item of value) stack.push(item);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (typeof item === 'string') {
+            const censored = this.censorString(item);
+            if (censored !== item) value[i] = censored;
+          } else if (typeof item === 'object' && item !== null) {
+            stack.push(item);
+          }
+        }
         continue;
       }
       const target = value as Record<string, unknown>;
       for (const key of Object.keys(target)) {
-        if (this.exactKeys.has(key) || (key.includes('[') && isPasswordKey(key, this.keys))) {
-          if (target[key] !== CENSORED_VALUE) {
-            defineDataProperty(target, key, CENSORED_VALUE);
-            changed = true;
-          }
-        } else {
-          stack.push(target[key]);
+        const item = target[key];
+        if (this.names.has(key)) {
+          if (item !== CENSORED_VALUE) defineDataProperty(target, key, CENSORED_VALUE);
+        } else if (typeof item === 'string') {
+          const censored = this.censorString(item);
+          if (censored !== item) defineDataProperty(target, key, censored);
+        } else if (typeof item === 'object' && item !== null) {
+          stack.push(item);
         }
       }
     }
-    return changed;
   }
 
-  /**
-   * Whether `text` may hold a password key once parsed: it contains one of the keys,
-   * or a backslash (an escape such as `\u0070assword` can spell one). Most payload
-   * strings (a page-request event's GET/POST JSON without password fields) are ruled out
-   * without parsing.
-   */
-  private mayHoldKey(text: string): boolean {
-    return text.includes('\\') || this.keys.some((key) => text.includes(key));
-  }
-
-  private censorJsonText(text: string): string {
-    const start = text.trimStart()[0];
-    if ((start !== '{' && start !== '[') || !this.mayHoldKey(text)) return text;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return text;
-    }
-    return this.censor(parsed) ? encodeJson(parsed, 'python') : text;
+  private censorString(text: string): string {
+    return mayHoldNames(text) ? censorText(text, this.isSensitive) : text;
   }
 }

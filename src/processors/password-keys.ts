@@ -1,4 +1,8 @@
-/** The keys whose whole value is replaced in the page-request event (case-sensitive). */
+/**
+ * The keys whose whole value `trackMiddleware` replaces in the page-request event,
+ * exactly and case-sensitively, as Open edX does. `PasswordCensorProcessor` censors
+ * more names in every event: see `SENSITIVE_KEYS`, which starts with these.
+ */
 export const PASSWORD_KEYS: readonly string[] = Object.freeze([
   'password',
   'newpassword',

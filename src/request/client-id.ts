@@ -20,12 +20,17 @@ export function readCookie(cookieHeader: string | undefined, name: string): stri
   // when the name is not in them, and otherwise walk the pairs without splitting.
   if (typeof cookieHeader !== 'string' || !cookieHeader.includes(name)) return undefined;
   let found: string | undefined;
-  for (let start = 0; start <= cookieHeader.length; ) {
+  // The first '=' at or after the pair's start, searched again only once the pairs have
+  // passed it: every character is read a bounded number of times (a header of many
+  // pairs without '=', `_ga;;;...`, was quadratic when each pair searched on its own).
+  let equals = cookieHeader.indexOf('=');
+  for (let start = 0; equals >= 0; ) {
     const semicolon = cookieHeader.indexOf(';', start);
     const end = semicolon < 0 ? cookieHeader.length : semicolon;
-    const at = cookieHeader.indexOf('=', start);
-    if (at >= 0 && at < end && cookieHeader.slice(start, at).trim() === name) found = cookieHeader.slice(at + 1, end).trim();
+    if (equals < end && cookieHeader.slice(start, equals).trim() === name) found = cookieHeader.slice(equals + 1, end).trim();
+    if (semicolon < 0) break;
     start = end + 1;
+    if (equals < start) equals = cookieHeader.indexOf('=', start);
   }
   return found === undefined ? undefined : decodePercentRuns(unquote(found));
 }

@@ -12,19 +12,21 @@ export interface SegmentClientGateSettings {
   /** Whether the gate created the client (and so closes it). */
   ownsClient: boolean;
   maxPending: number;
+  maxPendingBytes: number;
   closeTimeout: number;
   reportInterval: number;
 }
 
 /**
  * The one way calls reach a Segment client: it bounds the calls waiting for the
- * endpoint (dropping past `maxPending`), counts how each ends through the client's
+ * endpoint (dropping past `maxPending` calls or `maxPendingBytes` bytes of their
+ * JSON), counts how each ends through the client's
  * callbacks, reports failures sparingly, and knows how to flush and to close the
  * client within a deadline. The client itself queues without limit and reports
  * through callbacks and events; this keeps both in check.
  */
 export class SegmentClientGate {
-  /** Calls not handed to the client: over `maxPending`, not encodable as JSON, or after `close()`. */
+  /** Calls not handed to the client: over `maxPending` or `maxPendingBytes`, not encodable as JSON, or after `close()`. */
   dropped = 0;
   private readonly ledger = new DeliveryLedger();
   private readonly reporter: ThrottledReporter;
@@ -46,8 +48,8 @@ export class SegmentClientGate {
     analytics.on('error', this.onClientError);
   }
 
-  /** The ledger's counters: sent, delivered, failed, pending. */
-  get counts(): Readonly<Pick<DeliveryLedger, 'sent' | 'delivered' | 'failed' | 'pending'>> {
+  /** The ledger's counters: sent, delivered, failed, pending, pendingBytes. */
+  get counts(): Readonly<Pick<DeliveryLedger, 'sent' | 'delivered' | 'failed' | 'pending' | 'pendingBytes'>> {
     return this.ledger;
   }
 
@@ -66,12 +68,13 @@ export class SegmentClientGate {
   /**
    * Hands a call to the client (call {@link admit} first). The call is copied
    * through JSON: it cannot change afterwards, and what JSON cannot encode is
-   * refused here rather than failing a whole batch later. Returns whether it was handed over.
+   * refused here rather than failing a whole batch later. A call whose JSON would
+   * take the bytes waiting past `maxPendingBytes` is dropped. Returns whether it was handed over.
    */
   hand(kind: 'track' | 'identify', params: TrackParams | IdentifyParams, eventName: string | undefined): boolean {
-    let copy: TrackParams & IdentifyParams;
+    let json: string;
     try {
-      copy = JSON.parse(JSON.stringify(params)) as TrackParams & IdentifyParams;
+      json = JSON.stringify(params);
     } catch (error) {
       const reason = toError(error).message;
       return this.drop(() => new Error(`event not sent, it cannot be encoded as JSON: ${reason}`), {
@@ -80,7 +83,19 @@ export class SegmentClientGate {
         eventName,
       });
     }
-    const ticket = this.ledger.take();
+    const bytes = Buffer.byteLength(json, 'utf8');
+    const pendingBytes = this.ledger.pendingBytes;
+    const { maxPendingBytes } = this.settings;
+    if (pendingBytes + bytes > maxPendingBytes) {
+      const describe = (): Error =>
+        new Error(
+          `event dropped: ${pendingBytes} bytes of events are already waiting for the Segment endpoint and this one has ${bytes} ` +
+            `(maxPendingBytes ${maxPendingBytes}); is it reachable?`,
+        );
+      return this.drop(describe, { stage: 'drop', component: COMPONENT, eventName });
+    }
+    const copy = JSON.parse(json) as TrackParams & IdentifyParams;
+    const ticket = this.ledger.take(bytes);
     const callback = (error?: unknown): void => this.settle(ticket, error, eventName);
     this.calling = true;
     this.refusedByClient = false;

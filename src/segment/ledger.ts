@@ -5,9 +5,9 @@ interface Waiter {
 
 /**
  * Keeps count of the calls handed to the Segment client and not yet delivered or
- * failed, so that a backend can bound them and wait for them. Each call gets a
- * ticket when it is handed over and is settled once, when the client's callback
- * says how it ended.
+ * failed, and of their size, so that a backend can bound them and wait for them.
+ * Each call gets a ticket when it is handed over and is settled once, when the
+ * client's callback says how it ended.
  */
 export class DeliveryLedger {
   /** Calls handed to the client. */
@@ -16,8 +16,11 @@ export class DeliveryLedger {
   delivered = 0;
   /** Calls the client gave up on (after its retries, on a 4xx, on a timeout). */
   failed = 0;
+  /** The bytes of the calls handed to the client and not settled yet. */
+  pendingBytes = 0;
   private nextTicket = 0;
-  private readonly open = new Set<number>();
+  /** The open tickets, each with its call's size in bytes. */
+  private readonly open = new Map<number, number>();
   private waiters: Waiter[] = [];
 
   /** Calls handed to the client and not settled yet. */
@@ -25,17 +28,21 @@ export class DeliveryLedger {
     return this.open.size;
   }
 
-  /** Records a call handed to the client; returns its ticket. */
-  take(): number {
+  /** Records a call of `bytes` bytes handed to the client; returns its ticket. */
+  take(bytes: number): number {
     const ticket = this.nextTicket++;
-    this.open.add(ticket);
+    this.open.set(ticket, bytes);
+    this.pendingBytes += bytes;
     this.sent++;
     return ticket;
   }
 
   /** Records how the call of `ticket` ended. Returns false if it had already ended. */
   settle(ticket: number, delivered: boolean): boolean {
-    if (!this.open.delete(ticket)) return false;
+    const bytes = this.open.get(ticket);
+    if (bytes === undefined) return false;
+    this.open.delete(ticket);
+    this.pendingBytes -= bytes;
     if (delivered) this.delivered++;
     else this.failed++;
     if (this.waiters.length > 0) {
@@ -52,6 +59,6 @@ export class DeliveryLedger {
   /** Resolves when every call handed over so far has been settled (later calls are not waited for). */
   settled(): Promise<void> {
     if (this.open.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ remaining: new Set(this.open), resolve }));
+    return new Promise((resolve) => this.waiters.push({ remaining: new Set(this.open.keys()), resolve }));
   }
 }

@@ -53,12 +53,24 @@ export const segmentBackendOptions = defineOptions('SegmentBackend', {
    * The most events handed to the client and not yet delivered or failed. Past it,
    * new events are dropped, counted in `dropped` and reported, so that an
    * unreachable endpoint costs bounded memory and never slows requests. Each event
-   * held costs the client about 18 KB of heap, 22 KB of RSS (measured with the endpoint
-   * accepting connections and never answering: 10,000 held ≈ 165 MB of heap, 220 MB of
-   * RSS, whatever `flushAt`), so size it to the memory you can spare for an outage.
-   * Default: 10000.
+   * held costs the client about 15–18 KB of heap plus twice the bytes of its JSON
+   * (measured with the endpoint accepting connections and never answering, and refusing
+   * them: 10,000 events of 0.6 KB held ≈ 150–175 MB of heap, 230 MB of RSS, whatever
+   * `flushAt`), so size it, and `maxPendingBytes`, to the memory you can spare for an
+   * outage. Default: 10000.
    */
   maxPending: option.number({ min: 1, integer: true }),
+  /**
+   * The most bytes of events handed to the client and not yet delivered or failed,
+   * each counted as the UTF-8 length of its call's JSON (what the client sends, less
+   * the few hundred bytes it adds of its own). Past it, new events are dropped,
+   * counted in `dropped` and reported, as past `maxPending`: large events (up to the
+   * 32 KB the client accepts) cost memory in proportion to their size, which an event
+   * count alone does not bound (10,000 events of 20 KB ≈ 550 MB of heap; the default
+   * holds about 1,600 of them, ≈ 90 MB). An event larger than it is never sent.
+   * Default: 33554432 (32 MiB).
+   */
+  maxPendingBytes: option.number({ min: 1, integer: true }),
   /**
    * How long, in ms, `close()` waits for the events accepted so far to be
    * delivered; what is left then is reported as not delivered. Default: 10000.
@@ -79,6 +91,9 @@ export const segmentBackendOptions = defineOptions('SegmentBackend', {
 /** Options of {@link SegmentBackend}. Give `writeKey` (and client options) or `analytics`. */
 export type SegmentBackendOptions = OptionsOf<typeof segmentBackendOptions.fields>;
 
+/** The default of `maxPendingBytes`: 32 MiB. */
+const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
+
 const CLIENT_OPTIONS = Object.keys(segmentClientFields).filter((name) => name !== 'writeKey') as (keyof SegmentClientOptions)[];
 
 /** The validated settings of a {@link SegmentBackend}. */
@@ -88,6 +103,7 @@ export interface SegmentSettings {
   analytics?: Analytics;
   anonymousId?: (event: TrackedEvent) => string | null | undefined;
   maxPending: number;
+  maxPendingBytes: number;
   closeTimeout: number;
   reportInterval: number;
   onError?: ErrorReporter;
@@ -117,6 +133,7 @@ export function validateSegmentOptions(given: SegmentBackendOptions): SegmentSet
     anonymousId,
     onError,
     maxPending: options.maxPending ?? 10000,
+    maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
     closeTimeout: options.closeTimeout ?? 10000,
     reportInterval: options.reportInterval ?? 5000,
   };

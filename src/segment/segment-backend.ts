@@ -19,8 +19,9 @@ const given = (value: unknown): boolean => value !== null && value !== undefined
  * {@link buildSegmentContext}) and the event's timestamp.
  *
  * Events without a name, and events of anonymous users unless `anonymousId` is
- * given, are skipped (counted in `skipped`). At most `maxPending` events wait for
- * the endpoint; more are dropped, counted and reported. Delivery failures (after
+ * given, are skipped (counted in `skipped`). At most `maxPending` events, and
+ * `maxPendingBytes` bytes of them, wait for the endpoint; more are dropped, counted
+ * and reported. Delivery failures (after
  * the client's retries) are reported through the tracker's `onError` (stage
  * `'backend'`, component `'segment'`) and never reach the caller of `emit`;
  * reports of one kind go out at most once per `reportInterval`, the rest summed up.
@@ -31,6 +32,7 @@ export class SegmentBackend implements Backend {
   /** The Segment client events go through. */
   readonly analytics: Analytics;
   readonly maxPending: number;
+  readonly maxPendingBytes: number;
   readonly closeTimeout: number;
   /** Events skipped as Open edX skips them: no name, or an anonymous user without `anonymousId`. */
   skipped = 0;
@@ -44,13 +46,14 @@ export class SegmentBackend implements Backend {
   constructor(options: SegmentBackendOptions) {
     const settings = validateSegmentOptions(options);
     this.maxPending = settings.maxPending;
+    this.maxPendingBytes = settings.maxPendingBytes;
     this.closeTimeout = settings.closeTimeout;
     this.anonymousId = settings.anonymousId;
     this.report = settings.onError ?? logFailure;
     this.analytics = settings.analytics ?? new Analytics(settings.client!);
-    const { maxPending, closeTimeout, reportInterval } = settings;
+    const { maxPending, maxPendingBytes, closeTimeout, reportInterval } = settings;
     const ownsClient = settings.analytics === undefined;
-    this.gate = new SegmentClientGate(this.analytics, { ownsClient, maxPending, closeTimeout, reportInterval }, () => this.report);
+    this.gate = new SegmentClientGate(this.analytics, { ownsClient, maxPending, maxPendingBytes, closeTimeout, reportInterval }, () => this.report);
   }
 
   /** Events handed to the Segment client. */
@@ -73,7 +76,12 @@ export class SegmentBackend implements Backend {
     return this.gate.counts.pending;
   }
 
-  /** Events not handed to the client: over `maxPending`, not encodable as JSON, or after `close()`. */
+  /** The bytes of the events handed to the client and not yet delivered or failed (their JSON, as `maxPendingBytes` counts it). */
+  get pendingBytes(): number {
+    return this.gate.counts.pendingBytes;
+  }
+
+  /** Events not handed to the client: over `maxPending` or `maxPendingBytes`, not encodable as JSON, or after `close()`. */
   get dropped(): number {
     return this.gate.dropped;
   }

@@ -89,6 +89,19 @@ describe('edxDefaults', () => {
     ]);
   });
 
+  it('passes censorPasswords options to the PasswordCensorProcessor of every branch (snake_case too)', async () => {
+    const config = edxDefaults({ trackingLog: '/var/log/tracking.log', censor_passwords: { extra_keys: ['pin'] }, segment: { writeKey: 'k', whitelist: ['a'] }, bus: { redis: 'redis://127.0.0.1:6379', stream: 's' } } as never);
+    const processorsOf = (branch: string) => (config.backends![branch] as { options: { processors: Array<{ engine: string }> } }).options.processors;
+    for (const branch of ['tracking_logs', 'segmentio', 'bus']) {
+      expect(processorsOf(branch).find((p) => p.engine === 'PasswordCensorProcessor')).toEqual({ engine: 'PasswordCensorProcessor', options: { extraKeys: ['pin'] } });
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'et-defaults-')), 'tracking.log');
+    const tracker = createTracker(edxDefaults({ trackingLog: file, censorPasswords: { extraKeys: ['pin'] } }));
+    tracker.emit('edx.form', { PIN: '1234', Token: 't0ken', note: 'kept' });
+    await tracker.close();
+    expect(JSON.parse(readFileSync(file, 'utf8')).event).toEqual({ PIN: '********', Token: '********', note: 'kept' });
+  });
+
   it('builds a tracker writing legacy lines to tracking.log', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'et-defaults-')), 'tracking.log');
     const tracker = createTracker(edxDefaults({ trackingLog: { filename: file, jsonStyle: 'python' } }));
@@ -132,7 +145,9 @@ describe('misspelled configuration is refused, naming the nearest valid name', (
     [() => edxDefaults({ segment: { writeKey: 'k', whiteList: ['a'] } as never }), "edxDefaults: unknown option 'segment.whiteList'; did you mean 'segment.whitelist'?"],
     [() => edxDefaults({ segment: { writeKey: 'k', whitelist: 'a' as never } }), `edxDefaults: option 'segment.whitelist' must be an array of items that are each a string, got "a" (a string)`],
     [() => edxDefaults({ bus: { redis: 'redis://x', stream: 's', batchsize: 5 } as never }), "edxDefaults: unknown option 'bus.batchsize'; did you mean 'bus.batchSize'?"],
-    [() => edxDefaults({ censorPasswords: 'no' as never }), `edxDefaults: option 'censorPasswords' must be true or false, got "no" (a string)`],
+    [() => edxDefaults({ censorPasswords: 'no' as never }), `edxDefaults: option 'censorPasswords' must be true or false or an object, got "no" (a string)`],
+    [() => edxDefaults({ censorPasswords: { extrakeys: ['pin'] } as never }), "edxDefaults: unknown option 'censorPasswords.extrakeys'; did you mean 'censorPasswords.extraKeys'?"],
+    [() => edxDefaults({ censorPasswords: { keys: 'pin' } as never }), `edxDefaults: option 'censorPasswords.keys' must be an array of items that are each a non-empty string, got "pin" (a string)`],
   ])('%#: %s', (build, message) => {
     expect(build).toThrow(message);
   });

@@ -140,6 +140,27 @@ describe("encodeJson 'compact'", () => {
     expect(encodeJson({ bad: new Date(Number.NaN) }, 'python')).toBe('{"bad": null}');
   });
 
+  it('escapes U+2028, U+2029 and U+0085, and nothing else JSON.stringify leaves raw', () => {
+    const value = { text: 'a\u2028b\u2029c\u0085d', [`key\u2028`]: 'é✓\u00a0\u0084' };
+    const line = encodeJson(value);
+    expect(line).toBe('{"text":"a\\u2028b\\u2029c\\u0085d","key\\u2028":"é✓\u00a0\u0084"}');
+    expect(JSON.parse(line)).toEqual(value);
+    // With a plain Date too (the second encoding).
+    expect(encodeJson({ at: new Date(0), t: '\u2028' })).toBe('{"at":"1970-01-01T00:00:00+00:00","t":"\\u2028"}');
+  });
+
+  it("gives one line per value to Python's splitlines, which reads each back as the value (python3 as the oracle)", () => {
+    // Strings rich in every character Python's splitlines splits on.
+    const breaks = ['\n', '\r', '\r\n', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x85', '\u2028', '\u2029'];
+    const text = fc.array(fc.oneof(fc.constantFrom(...breaks), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 8 }).map((parts) => parts.join(''));
+    const values = fc.sample(fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 })), { maxKeys: 4 }), { seed: 2028, numRuns: 300 });
+    const lines = values.map((value) => encodeJson(value));
+    const script = 'import json, sys\nlines = sys.stdin.buffer.read().decode("utf-8", "surrogatepass").splitlines()\nprint(json.dumps([json.loads(line) for line in lines]))';
+    const run = spawnSync('python3', ['-c', script], { input: Buffer.from(lines.join('\n') + '\n', 'utf8'), encoding: 'utf8' });
+    if (run.error || run.status !== 0) throw new Error(`python3 could not run (${run.error?.message ?? run.stderr}); it is the oracle of this test`);
+    expect(JSON.parse(run.stdout)).toEqual(values);
+  });
+
   it('leaves strings that look like toISOString output as they are', () => {
     const value = { sent: '2012-05-01T07:27:10.020Z', at: new Date(Date.UTC(2012, 4, 1)), label: 'Z"' };
     expect(encodeJson(value)).toBe('{"sent":"2012-05-01T07:27:10.020Z","at":"2012-05-01T00:00:00+00:00","label":"Z\\""}');

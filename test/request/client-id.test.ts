@@ -63,3 +63,58 @@ describe('readCookie', () => {
     expect(readCookie('k="a\\"b\\054c"', 'k')).toBe('a"b,c');
   });
 });
+
+/**
+ * The characters the string searches and copies of `run` examine in `text` (the
+ * parser reads the header only through indexOf, includes and slice): an operation count,
+ * which a timing would only approximate.
+ */
+function charactersExamined(text: string, run: () => void): number {
+  let examined = 0;
+  const { indexOf, includes, slice } = String.prototype;
+  const spies = [
+    jest.spyOn(String.prototype, 'indexOf').mockImplementation(function (this: string, search: string, from?: number) {
+      const found = indexOf.call(this, search, from);
+      if (this === text) examined += (found < 0 ? this.length : found + search.length) - Math.max(0, from ?? 0);
+      return found;
+    }),
+    jest.spyOn(String.prototype, 'includes').mockImplementation(function (this: string, search: string, from?: number) {
+      if (this === text) {
+        const found = indexOf.call(this, search, from);
+        examined += (found < 0 ? this.length : found + search.length) - Math.max(0, from ?? 0);
+      }
+      return includes.call(this, search, from);
+    }),
+    jest.spyOn(String.prototype, 'slice').mockImplementation(function (this: string, start?: number, end?: number) {
+      const part = slice.call(this, start, end);
+      if (this === text) examined += part.length;
+      return part;
+    }),
+  ];
+  try {
+    run();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return examined;
+}
+
+describe('readCookie on hostile headers', () => {
+  // Issue 20: `Cookie: _ga;;;…` of 1 MB took 4.9 s, every pair searching the rest of the header for '='.
+  it.each([
+    ['_ga;;;…', `_ga${';'.repeat(200000)}`],
+    ['_ga=1;;;…', `_ga=1${';'.repeat(200000)}`],
+    ['pairs without =, then _ga', `${'x;'.repeat(20000)}_ga=GA1.2.3.4`],
+    ['many short cookies', `${'a=1; '.repeat(10000)}_ga=GA1.2.3.4`],
+  ])('reads each character a bounded number of times: %s', (_name, header) => {
+    const examined = charactersExamined(header, () => gaClientId(header, undefined));
+    expect(examined).toBeGreaterThan(0);
+    expect(examined).toBeLessThan(4 * header.length);
+  });
+
+  it('still finds the cookie in them', () => {
+    expect(gaClientId(`${'x;'.repeat(1000)}_ga=GA1.2.3.4`, undefined)).toBe('3.4');
+    expect(gaClientId(`_ga${';'.repeat(1000)}`, 'h')).toBe('h');
+    expect(readCookie(`_ga=1${';'.repeat(1000)}`, '_ga')).toBe('1');
+  });
+});

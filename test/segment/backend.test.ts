@@ -155,6 +155,8 @@ describe('SegmentBackend options', () => {
 
   it.each([
     [{ writeKey: 'k', maxPending: 0 }, /option 'maxPending' must be an integer of 1 or more, got 0/],
+    [{ writeKey: 'k', maxPendingBytes: '32MB' }, /option 'maxPendingBytes' must be an integer of 1 or more, got "32MB" \(a string\)/],
+    [{ writeKey: 'k', maxPendingByte: 1000 }, /unknown option 'maxPendingByte'; did you mean 'maxPendingBytes'\?/],
     [{ writeKey: 'k', closeTimeout: -1 }, /closeTimeout/],
     [{ writeKey: 'k', flushAt: 1.5 }, /flushAt/],
     [{ writeKey: 'k', host: 'api.segment.io' }, /option 'host' must be a URL such as/],
@@ -170,8 +172,9 @@ describe('SegmentBackend options', () => {
   });
 
   it('takes a null option (None in configuration data) as not given', () => {
-    const backend = new SegmentBackend({ ...fastClient(sink), maxPending: null, path: null } as never);
+    const backend = new SegmentBackend({ ...fastClient(sink), maxPending: null, maxPendingBytes: null, path: null } as never);
     expect(backend.maxPending).toBe(10000);
+    expect(backend.maxPendingBytes).toBe(32 * 1024 * 1024);
     expect(backend.closeTimeout).toBe(10000);
     return backend.close();
   });

@@ -96,6 +96,67 @@ describe('SegmentBackend delivery', () => {
     expect(sink.requests.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('with an endpoint that never answers, drops past maxPendingBytes, counts and reports the drops like those past maxPending', async () => {
+    sink.hang();
+    const { tracker, segment, failures } = lmsLikeTracker(sink, ['x'], {
+      flushAt: 1, maxPendingBytes: 20000, closeTimeout: 300, reportInterval: 60000,
+    });
+    // Events of 3,000 to 6,000 characters of payload, some of them two-byte in UTF-8.
+    tracker.context('edx.request', STANDARD_CONTEXT, () => {
+      for (let i = 0; i < 40; i++) tracker.emit('x', { i, text: (i % 2 ? 'é' : 'e').repeat(3000 + (i % 4) * 1000) });
+    });
+    expect(segment.pending).toBeGreaterThan(1);
+    expect(segment.pendingBytes).toBeLessThanOrEqual(20000);
+    expect(segment.sent + segment.dropped).toBe(40);
+    expect(segment.dropped).toBeGreaterThan(30);
+    const drops = failures.filter((f) => f.stage === 'drop');
+    expect(drops).toEqual([
+      { stage: 'drop', component: 'segment', eventName: 'x', message: expect.stringMatching(/^event dropped: \d+ bytes of events are already waiting for the Segment endpoint and this one has \d+ \(maxPendingBytes 20000\)/) },
+    ]);
+    // One event larger than the bound is never sent, even when nothing waits.
+    const alone = lmsLikeTracker(sink, ['x'], { maxPendingBytes: 1000, closeTimeout: 300 });
+    alone.tracker.context('edx.request', STANDARD_CONTEXT, () => alone.tracker.emit('x', { text: 'x'.repeat(2000) }));
+    expect({ sent: alone.segment.sent, dropped: alone.segment.dropped, pendingBytes: alone.segment.pendingBytes }).toEqual({ sent: 0, dropped: 1, pendingBytes: 0 });
+    await alone.tracker.close();
+    const lost = segment.pending;
+    await tracker.close();
+    expect(failures.filter((f) => f.stage === 'drop').map((f) => f.message)).toEqual([
+      expect.stringMatching(/already waiting/),
+      expect.stringMatching(new RegExp(`^${segment.dropped - 1} more failures? like it since the previous report`)),
+    ]);
+    expect(failures).toContainEqual(expect.objectContaining({ stage: 'close', message: `${lost} events were not delivered to Segment within closeTimeout (300 ms); they are lost` }));
+  });
+
+  it('counts each event as the bytes of its JSON, a few hundred less than the client sends, and frees them once settled', async () => {
+    sink.hang();
+    const { tracker, segment } = lmsLikeTracker(sink, ['x'], { flushAt: 1, closeTimeout: 300 });
+    const counted: number[] = [];
+    const payloads = [{}, { text: 'x'.repeat(5000) }, { text: 'é✓'.repeat(2000) }, { emoji: '😀'.repeat(1000), n: 1.5 }];
+    tracker.context('edx.request', STANDARD_CONTEXT, () => {
+      for (const payload of payloads) {
+        const before = segment.pendingBytes;
+        tracker.emit('x', payload);
+        counted.push(segment.pendingBytes - before);
+      }
+    });
+    const deadline = Date.now() + 10000;
+    while (sink.requests.length < payloads.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const sent = sink.requests.map((request) => Buffer.byteLength(JSON.stringify(request.body.batch[0]), 'utf8'));
+    const byText = (bytes: number[]) => [...bytes].sort((a, b) => a - b);
+    const overheads = byText(sent).map((bytes, i) => bytes - byText(counted)[i]!);
+    console.log(`bytes counted per event ${counted.join(', ')}; sent by the client ${sent.join(', ')}; the client's own ${overheads.join(', ')}`);
+    for (const overhead of overheads) {
+      expect(overhead).toBeGreaterThanOrEqual(0);
+      expect(overhead).toBeLessThan(400);
+    }
+    expect(segment.pendingBytes).toBe(counted.reduce((sum, bytes) => sum + bytes, 0));
+    // The endpoint answers again: the client's retries deliver them, and their bytes no longer count.
+    sink.hang(false);
+    await tracker.flush();
+    expect({ delivered: segment.delivered, pending: segment.pending, pendingBytes: segment.pendingBytes }).toEqual({ delivered: 4, pending: 0, pendingBytes: 0 });
+    await tracker.close();
+  });
+
   it('flush() sends a partial batch at once rather than after flushInterval', async () => {
     const { tracker, segment } = lmsLikeTracker(sink, ['x'], { flushAt: 100, flushInterval: 60000 });
     emitMany(tracker, 3);
