@@ -40,7 +40,8 @@ export async function runTail(args: LogArgs, log: (line: string) => void): Promi
   const count = args.one<number>('--lines') ?? 10;
   const json = args.one<boolean>('--json') === true;
   const print = (lines: LogLine[]): Promise<void> => {
-    const out = lines.map((line) => {
+    // --json: the lines as they are; one that could not be decoded (not UTF-8, too long) has no text to print.
+    const out = (json ? lines.filter((line) => line.problem === undefined) : lines).map((line) => {
       if (json) return line.text;
       const parsed = line.problem === undefined ? parseTrackingLine(line.text) : undefined;
       return parsed ? prettyEvent(parsed.event) : prettyNonEvent(line.problem ? `(${line.problem}, ${line.bytes} bytes)` : line.text);
@@ -48,14 +49,7 @@ export async function runTail(args: LogArgs, log: (line: string) => void): Promi
     return out.length > 0 ? writeOut(`${out.join('\n')}\n`) : Promise.resolve();
   };
   const follower = await LogFollower.open(file);
-  let gzip = false;
-  try {
-    gzip = await follower.isGzip();
-  } catch (error) {
-    await follower.close();
-    throw error;
-  }
-  if (gzip) {
+  if (await follower.isGzip()) {
     await follower.close();
     if (args.one('--follow')) {
       log(`eventtracking log tail: cannot follow '${file}': it is a gzip file (a rotated log); leave out -f to print its last lines`);
