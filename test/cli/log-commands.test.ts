@@ -3,10 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { legacyLine, tempDir } from './support/log-files';
+import { legacyLine, removeTempDirs, tempDir } from './support/log-files';
 import { runCli, stopClis } from './support/run-cli';
 
-afterAll(stopClis);
+afterAll(async () => {
+  await stopClis();
+  removeTempDirs();
+});
 
 const lines = (from: number, to: number, format: (i: number) => 'plain' | 'tutor' = (i) => (i % 2 ? 'tutor' : 'plain')) =>
   Array.from({ length: to - from }, (_, k) => legacyLine(from + k, format(from + k), 10));

@@ -5,10 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { legacyLine, tempDir } from './support/log-files';
+import { legacyLine, removeTempDirs, tempDir } from './support/log-files';
 import { startCli, stopClis, waitFor, type CliChild } from './support/run-cli';
 
-afterAll(stopClis);
+afterAll(async () => {
+  await stopClis();
+  removeTempDirs();
+});
 
 const LOGROTATE = '/usr/sbin/logrotate';
 const line = (i: number) => `${legacyLine(i, i % 2 ? 'tutor' : 'plain')}\n`;

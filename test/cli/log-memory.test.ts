@@ -2,9 +2,9 @@
 // plain and Tutor lines) goes through stats, validate and filter in child processes
 // whose peak memory (RSS, as the kernel counts it) stays far below the file's size.
 // Memory is asserted, not time: the throughput is measured by bench/log-cli.mjs.
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, writeLog } from './support/log-files';
+import { removeTempDirs, tempDir, writeLog } from './support/log-files';
 import { runCli, stopClis } from './support/run-cli';
 
 const LINES = 1_000_000;
@@ -19,7 +19,7 @@ writeFileSync(reporter, "process.on('exit', () => require('node:fs').writeFileSy
 
 afterAll(async () => {
   await stopClis();
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 /** Runs the CLI with its peak RSS reported; stdout only counted (a filter's output is large too). */

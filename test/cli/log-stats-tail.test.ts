@@ -4,10 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { legacyLine, tempDir, writeLog } from './support/log-files';
+import { legacyLine, removeTempDirs, tempDir, writeLog } from './support/log-files';
 import { cliScript, runCli, stopClis } from './support/run-cli';
 
-afterAll(stopClis);
+afterAll(async () => {
+  await stopClis();
+  removeTempDirs();
+});
 
 const text = (list: string[]) => list.map((line) => `${line}\n`).join('');
 

@@ -3,10 +3,13 @@
 // cannot be read.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { legacyLine, tempDir } from './support/log-files';
+import { legacyLine, removeTempDirs, tempDir } from './support/log-files';
 import { runCli, stopClis } from './support/run-cli';
 
-afterAll(stopClis);
+afterAll(async () => {
+  await stopClis();
+  removeTempDirs();
+});
 
 const dir = tempDir();
 const log = join(dir, 'tracking.log');

@@ -1,6 +1,6 @@
 // tracking.log files for the CLI tests: generated lines in Open edX's legacy layout,
 // written as a stream (a million lines never sit in this process's memory).
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -13,8 +13,19 @@ const SOURCES: Record<string, string> = { play_video: 'browser', 'edx.ui.lms.lin
 /** The first event's time; event i is i seconds later. */
 export const START = Date.UTC(2024, 4, 1, 0, 0, 0);
 
-/** A fresh temporary folder. */
-export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'et-log-cli-'));
+const made: string[] = [];
+
+/** A fresh temporary folder, removed by {@link removeTempDirs}. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'et-log-cli-'));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the folders {@link tempDir} made (call in afterAll: some hold logs of many MB). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /** Event i of a generated log, in the legacy layout: user `u<i % users>`, type and course cycling. */
 export function legacyEvent(i: number, users = 1000): Record<string, unknown> {
