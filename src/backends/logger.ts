@@ -4,6 +4,7 @@ import TransportStream = require('winston-transport');
 import { logFailure, toError } from '../core/errors';
 import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import { encodeJson, type JsonStyle } from '../encoding/json';
+import { tutorLinePrefix } from '../encoding/tutor-line';
 import { ThrottledReporter } from '../core/throttled-reporter';
 import type { Backend, ErrorReporter, TrackedEvent } from '../core/types';
 import { TrackingLogTransport } from './tracking-log-transport';
@@ -40,6 +41,15 @@ const loggerBackendOptions = defineOptions('LoggerBackend', {
   /** How lines are encoded; see {@link JsonStyle}. Default: `'compact'`. */
   jsonStyle: option.oneOf(['compact', 'python'] as const),
   /**
+   * `'plain'`: each line is the event's JSON alone, as Open edX's own settings write it.
+   * `'tutor'`: each line starts with the prefix Tutor's LMS writes through Python's
+   * logging (`2024-05-01 07:27:01,123 INFO 4242 [tracking] [user 42] [ip 11.22.33.44]
+   * logger.py:41 - `), then the same JSON, so that the Vector pipeline of Open edX
+   * Aspects reads the file unchanged. `maxEventSize` counts the JSON part only, as Open
+   * edX does. Default: `'plain'`.
+   */
+  lineFormat: option.oneOf(['plain', 'tutor'] as const),
+  /**
    * The shortest time, in ms, between two reports of the errors of your own
    * transports (`transports`, `logger`): the first goes out at once, the next ones
    * are summed up, one report per interval; `close()` sends what is held. (The
@@ -62,6 +72,8 @@ export class LoggerBackend implements Backend {
   readonly logger: winston.Logger;
   readonly maxEventSize: number | null;
   readonly jsonStyle: JsonStyle;
+  /** Whether lines carry Tutor's logging prefix; see the `lineFormat` option. */
+  readonly lineFormat: 'plain' | 'tutor';
   /** Events not written: too large or not encodable. */
   dropped = 0;
   /** Lines handed to the logger. */
@@ -96,6 +108,7 @@ export class LoggerBackend implements Backend {
     }
     this.maxEventSize = options.maxEventSize === undefined ? 50000 : options.maxEventSize;
     this.jsonStyle = options.jsonStyle ?? 'compact';
+    this.lineFormat = options.lineFormat ?? 'plain';
     this.level = options.level ?? 'info';
     this.ownsLogger = options.logger === undefined;
     const defaultTransport =
@@ -147,6 +160,7 @@ export class LoggerBackend implements Backend {
       });
       return;
     }
+    if (this.lineFormat === 'tutor') line = tutorLinePrefix(event, Date.now(), process.pid) + line;
     this.logged++;
     if (this.writesDirectly()) this.ownTransport!.writeLine(line);
     else this.logger.log(this.level, line);

@@ -1,27 +1,50 @@
 #!/usr/bin/env node
 /**
- * The `eventtracking` command. One subcommand for now: `eventtracking consume`, a
- * consumer of the event bus writing a central tracking.log (see `consume.ts`).
+ * The `eventtracking` command: `eventtracking consume`, a consumer of the event bus
+ * writing a central tracking.log (see `consume.ts`), and `eventtracking log`, which
+ * reads tracking.log (see `log.ts`).
  * @packageDocumentation
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { nearestName } from '../core/options';
 import { CONSUME_USAGE, parseConsumeArgs, runConsume, UsageError } from './consume';
+import { logUsage, runLog } from './log';
 
 const USAGE = `usage: eventtracking <command> [options]
 
 commands:
   consume    read the event bus (Redis streams or NATS JetStream) into a central tracking.log
+  log        read tracking.log: tail [-f], filter, validate, stats
 
-Run 'eventtracking consume --help' for its options.`;
+Run 'eventtracking <command> --help' for its options; 'eventtracking --version' for the version.`;
+
+/** The version of the package this file belongs to: the nearest package.json named eventtracking above it. */
+function version(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'eventtracking' && typeof pkg.version === 'string') return pkg.version;
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    console.log(command === undefined ? USAGE : rest[0] === 'consume' ? CONSUME_USAGE : USAGE);
+    const topic = command === 'help' ? rest[0] : undefined;
+    console.log(topic === 'consume' ? CONSUME_USAGE : topic === 'log' ? logUsage(rest[1]) : USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === '--version' || command === '-V') {
+    console.log(`eventtracking ${version()}`);
+    return 0;
+  }
+  if (command === 'log') return runLog(rest);
   if (command !== 'consume') {
-    const nearest = nearestName(command, ['consume']);
+    const nearest = nearestName(command, ['consume', 'log']);
     console.error(`eventtracking: unknown command '${command}'${nearest ? `; did you mean '${nearest}'?` : ''}\n\n${USAGE}`);
     return 2;
   }

@@ -1,5 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { defineOptions, option, type OptionsOf } from '../core/options';
+import { readLogLines } from './lines';
+import { parseTrackingLine } from './tracking-line';
 
 /** Why a line of tracking.log was skipped. */
 export type SkippedLineReason =
@@ -51,11 +52,12 @@ export interface TrackingLogReader extends AsyncIterable<Record<string, unknown>
   readonly stats: Readonly<TrackingLogReadStats>;
 }
 
-const NEWLINE = 0x0a;
-
 /**
  * Reads a tracking.log (one JSON event per line, as `LoggerBackend` writes it) and
  * yields each event as a parsed object, streaming (the file is never held whole).
+ * A line may carry Tutor's logging prefix (`lineFormat: 'tutor'`, or a tracking.log of
+ * Tutor's LMS): its JSON part is the event. A gzip file (a rotated `tracking.log.2.gz`)
+ * is decompressed as it is read.
  *
  * It tolerates what a crash leaves: a last line without its newline (the process
  * died mid-write) is skipped when it does not parse, and counted in `stats.partial`
@@ -72,71 +74,28 @@ const NEWLINE = 0x0a;
  */
 export function readTrackingLog(path: string, given: ReadTrackingLogOptions = {}): TrackingLogReader {
   const options = readTrackingLogOptions.check(given);
-  const maxLineLength = options.maxLineLength ?? 16 * 1024 * 1024;
   const onSkip = options.onSkip ?? reportSkip;
   const stats: TrackingLogReadStats = { events: 0, lines: 0, partial: 0, invalid: 0 };
 
   async function* events(): AsyncGenerator<Record<string, unknown>> {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let tooLong = false;
-    const skip = (reason: SkippedLineReason, bytes: number): void => {
-      if (reason === 'partial') stats.partial++;
-      else stats.invalid++;
-      try {
-        onSkip({ reason, lineNumber: stats.lines, bytes, path });
-      } catch {
-        // onSkip must not stop the read.
-      }
-    };
-    const finishLine = (complete: boolean): Record<string, unknown> | undefined => {
-      stats.lines++;
-      const bytes = pendingBytes;
-      const line = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      const wasTooLong = tooLong;
-      pending = [];
-      pendingBytes = 0;
-      tooLong = false;
-      if (wasTooLong) {
-        skip(complete ? 'too-long' : 'partial', bytes);
-        return undefined;
-      }
-      const event = parseEvent(line);
-      if (event === undefined) skip(complete ? 'invalid' : 'partial', bytes);
-      return event;
-    };
-    const stream = createReadStream(path);
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let start = 0;
-      for (let end = chunk.indexOf(NEWLINE, start); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
-        take(chunk.subarray(start, end));
-        start = end + 1;
-        const event = finishLine(true);
+    for await (const lines of readLogLines(path, { maxLineLength: options.maxLineLength })) {
+      for (const line of lines) {
+        stats.lines++;
+        const event = line.problem === undefined ? parseTrackingLine(line.text)?.event : undefined;
         if (event !== undefined) {
           stats.events++;
           yield event;
+          continue;
+        }
+        const reason: SkippedLineReason = !line.complete ? 'partial' : line.problem === 'too-long' ? 'too-long' : 'invalid';
+        if (reason === 'partial') stats.partial++;
+        else stats.invalid++;
+        try {
+          onSkip({ reason, lineNumber: line.number, bytes: line.bytes ?? Buffer.byteLength(line.text), path });
+        } catch {
+          // onSkip must not stop the read.
         }
       }
-      if (start < chunk.length) take(chunk.subarray(start));
-    }
-    if (pendingBytes > 0 || tooLong) {
-      const event = finishLine(false);
-      if (event !== undefined) {
-        stats.events++;
-        yield event;
-      }
-    }
-
-    function take(part: Buffer): void {
-      pendingBytes += part.length;
-      if (tooLong) return;
-      if (pendingBytes > maxLineLength) {
-        tooLong = true;
-        pending = [];
-        return;
-      }
-      // Copy: the stream may reuse its buffer.
-      pending.push(Buffer.from(part));
     }
   }
 
@@ -144,18 +103,6 @@ export function readTrackingLog(path: string, given: ReadTrackingLogOptions = {}
     stats,
     [Symbol.asyncIterator]: () => events(),
   };
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** The event of one line, or undefined when the line is not valid UTF-8 JSON holding one object. */
-function parseEvent(line: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(decoder.decode(line));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function reportSkip(skipped: SkippedLine): void {

@@ -3,6 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { OptionsError } from '../../src/core/options';
 import { readTrackingLog, type SkippedLine } from '../../src/operations/reader';
 
@@ -82,6 +83,39 @@ describe('readTrackingLog', () => {
     expect(bounded.events).toHaveLength(2001);
     expect(bounded.stats).toEqual({ events: 2001, lines: 2002, partial: 0, invalid: 1 });
     expect(bounded.skipped.map((s) => s.reason)).toEqual(['too-long']);
+  });
+
+  it("reads lines with Tutor's logging prefix as events, beside plain ones; a prefix Aspects would not take is not an event", async () => {
+    const json = (n: number) => line(n).trimEnd();
+    const tutor = (n: number) => `2024-05-01 07:27:01,123 INFO 4242 [tracking] [user 42] [ip 11.22.33.44] logger.py:41 - ${json(n)}\n`;
+    const file = logFile(
+      line(1) +
+        tutor(2) +
+        `2024-05-01 07:27:01,123 INFO 4242 [django.request] [user 42] [ip 1.2.3.4] base.py:7 - ${json(3)}\n` +
+        `2024-05-01 07:27:01,123 INFO 4242 [tracking] [user {42}] - ${json(4)}\n` +
+        `2024-05-01 [tracking] -${json(5)}\n` +
+        `  ${json(6)}\n` +
+        tutor(7).trimEnd(),
+    );
+    const { events, stats, skipped } = await readAll(file);
+    expect(events.map((e) => e.event_type)).toEqual(['e1', 'e2', 'e6', 'e7']);
+    expect(events[1]).toEqual({ name: 'e2', event_type: 'e2', event: { n: 2, text: 'é✓' } });
+    expect(stats).toEqual({ events: 4, lines: 7, partial: 0, invalid: 3 });
+    expect(skipped.map((s) => s.lineNumber)).toEqual([3, 4, 5]);
+  });
+
+  it('reads a gzip file (a rotated tracking.log.2.gz) as it reads the plain one, whatever its name', async () => {
+    const body = Array.from({ length: 5000 }, (_, i) => line(i)).join('') + 'not json\n' + line(5000).slice(0, 10);
+    const gz = logFile(gzipSync(body));
+    const { events, stats, skipped } = await readAll(gz);
+    expect(events).toHaveLength(5000);
+    expect(events[4999]).toEqual(JSON.parse(line(4999)));
+    expect(stats).toEqual({ events: 5000, lines: 5002, partial: 1, invalid: 1 });
+    expect(skipped.map((s) => [s.reason, s.lineNumber])).toEqual([
+      ['invalid', 5001],
+      ['partial', 5002],
+    ]);
+    await expect(readAll(logFile(gzipSync(body).subarray(0, 2000)))).rejects.toThrow(/unexpected end of file/);
   });
 
   it('reports skipped lines on stderr by default', async () => {
