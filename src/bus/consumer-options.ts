@@ -6,6 +6,9 @@ import type { Backend, ErrorReporter, Processor } from '../core/types';
 import type { BusTransport } from './transport';
 
 const COMPONENT = 'createEventBusConsumer';
+
+/** The default of `maxMessageBytes`: 1 MiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 const int = (min: number) => option.number({ min, integer: true });
 
 /** The options of {@link createEventBusConsumer} (and of `new EventBusConsumer`). */
@@ -38,8 +41,20 @@ export const eventBusConsumerOptions = defineOptions(COMPONENT, {
   batchSize: int(1),
   /** The longest wait, in ms, of one read for new messages (bounds how long `close()` waits for it). Default: 1000. */
   blockMs: int(1),
-  /** Delivery attempts before an event is moved to the dead-letter stream. Default: 5. */
+  /**
+   * Delivery attempts before an event is moved to the dead-letter stream. A message the
+   * broker has delivered more times than this (attempts that never ended, as when a
+   * consumer died handling it) is moved there before it is handled again. Default: 5.
+   */
   maxAttempts: int(1),
+  /**
+   * The largest message, in bytes of its body, the consumer decodes; a larger one is
+   * moved to the dead-letter stream at once. Reads that do not block leave larger bodies
+   * with the broker (Redis, by a script; NATS, undecoded), so a batch holds at most
+   * `batchSize` × this. Default: 1048576 (1 MiB: NATS's default `max_payload`, twenty
+   * times the longest line a LoggerBackend writes by default).
+   */
+  maxMessageBytes: int(1),
   /** The wait, in ms, before the first retry of a failed event; it doubles per attempt. Default: 500. */
   retryDelay: int(0),
   /** The longest wait, in ms, before a retry. Default: 10000. */
@@ -113,6 +128,7 @@ export function consumerSettings(options: OptionsOf<typeof eventBusConsumerOptio
     batchSize: options.batchSize ?? 100,
     blockMs: options.blockMs ?? 1000,
     maxAttempts: options.maxAttempts ?? 5,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     retryDelay: options.retryDelay ?? 500,
     maxRetryDelay: options.maxRetryDelay ?? 10000,
     claimIdleMs,

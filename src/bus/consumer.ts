@@ -1,6 +1,7 @@
 import { toError } from '../core/errors';
 import { ThrottledReporter } from '../core/throttled-reporter';
 import type { ErrorReporter, FailureInfo } from '../core/types';
+import { refusalOf } from './admission';
 import { backoffDelay, sleep } from './backoff';
 import { consumerSettings, eventBusConsumerOptions, type ConsumerSettings, type EventBusConsumerOptions, type EventBusConsumerStats } from './consumer-options';
 import { deliverBatch, labelProcessors, type DeliveryItem, type LabelledProcessor } from './delivery';
@@ -100,7 +101,7 @@ export class EventBusConsumer {
   }
 
   private async loop(started: () => void): Promise<void> {
-    const { transport, stream, group, consumer, batchSize, blockMs, claimIdleMs, claimInterval } = this.settings;
+    const { transport, stream, group, consumer, batchSize, blockMs, claimIdleMs, claimInterval, maxMessageBytes: maxBodyBytes } = this.settings;
     let failures = 0;
     let ownPending = true;
     let claimMore = false;
@@ -116,14 +117,14 @@ export class EventBusConsumer {
         }
         let batch: BusMessage[] = [];
         if (ownPending && !this.stopping) {
-          batch = await transport.readOwnPending(stream, group, consumer, batchSize);
+          batch = await transport.readOwnPending(stream, group, consumer, batchSize, { maxBodyBytes });
           ownPending = batch.length >= batchSize;
         }
         const now = Date.now();
         batch.push(...this.settler.takeDue(now, batchSize - batch.length));
         if (!this.stopping && batch.length < batchSize && (claimMore || now - this.lastClaim >= claimInterval)) {
           this.lastClaim = now;
-          const claimed = await transport.claim(stream, group, consumer, { minIdleMs: claimIdleMs, count: batchSize - batch.length });
+          const claimed = await transport.claim(stream, group, consumer, { minIdleMs: claimIdleMs, count: batchSize - batch.length, maxBodyBytes });
           claimMore = claimed.length >= batchSize - batch.length;
           // Our own messages waiting for a retry can come back as "idle": they are in hand already.
           const taken = claimed.filter((message) => !this.settler.retrying.has(message.ref));
@@ -136,13 +137,13 @@ export class EventBusConsumer {
           batch.push(...(await read));
         } else if (batch.length < batchSize && !this.stopping) {
           const wait = batch.length > 0 ? 0 : Math.min(blockMs, this.settler.nextRetryIn(now));
-          batch.push(...(await transport.read(stream, group, consumer, { count: batchSize - batch.length, blockMs: wait })));
+          batch.push(...(await transport.read(stream, group, consumer, { count: batchSize - batch.length, blockMs: wait, maxBodyBytes })));
         }
         failures = 0;
         if (batch.length === 0) continue;
         if (!this.stopping) {
           // Without a wait: if nothing is there yet, the next turn waits (no longer than the next retry).
-          ahead = transport.read(stream, group, consumer, { count: batchSize, blockMs: 0 });
+          ahead = transport.read(stream, group, consumer, { count: batchSize, blockMs: 0, maxBodyBytes });
           ahead.catch(() => undefined); // awaited (and its error handled) on the next turn
         }
         await this.handle(batch);
@@ -166,13 +167,19 @@ export class EventBusConsumer {
     const items: (DeliveryItem & { message: BusMessage; id: string; attempts: number; held: Held })[] = [];
     const inBatch = new Set<string>();
     for (const message of batch) {
-      if (message.body === null) {
+      if (message.body === null && !message.withheld) {
         toAck.push(message); // deleted from the stream while pending: nothing to deliver
+        continue;
+      }
+      // What cannot be delivered goes to the dead-letter stream at once: retrying it would change nothing.
+      const refusal = refusalOf(message, this.settings);
+      if (refusal !== undefined) {
+        await this.settler.deadLetter(message, refusal, message.deliveries, []);
         continue;
       }
       let decoded;
       try {
-        decoded = decodeEnvelope(message.body);
+        decoded = decodeEnvelope(message.body as string);
       } catch (error) {
         await this.settler.deadLetter(message, `cannot decode the message: ${toError(error).message}`, message.deliveries, []);
         continue;

@@ -22,6 +22,9 @@ export type { NatsConnectionLike, NatsJetStreamTransportOptions } from './nats-t
  * published to `S.dead` with the reason in headers, then terminated. There is nothing
  * to claim: JetStream redelivers what a dead consumer left unacked once the group's
  * ack wait (the consumer's `claimIdleMs`) has passed.
+ *
+ * A message's size is bounded by the server's `max_payload` (1 MB by default); a body
+ * over a read's `maxBodyBytes` is handed out `withheld`, never decoded.
  */
 export class NatsJetStreamTransport implements BusTransport {
   readonly kind = 'nats';
@@ -108,10 +111,15 @@ export class NatsJetStreamTransport implements BusTransport {
     });
     if (feed.ended) this.feeds.delete(`${stream}\u0000${group}`);
     return batch.map((msg) => {
+      const bytes = msg.data.length;
+      const withheld = options.maxBodyBytes !== undefined && bytes > options.maxBodyBytes;
       const message: BusMessage = {
         ref: String(msg.seq),
         id: msg.headers?.get('Nats-Msg-Id') ?? '',
-        body: this.decoder.decode(msg.data),
+        // A body over the limit is never decoded: its bytes stay as they came, for the dead letter.
+        body: withheld ? null : this.decoder.decode(msg.data),
+        bytes,
+        withheld,
         deliveries: msg.info.deliveryCount,
       };
       this.held.set(message, msg);
@@ -146,7 +154,7 @@ export class NatsJetStreamTransport implements BusTransport {
     headers.set('Eventtracking-Attempts', String(info.attempts));
     headers.set('Eventtracking-Delivered-To', info.deliveredTo.join(','));
     headers.set('Eventtracking-Source-Seq', message.ref);
-    const body = this.encoder.encode(message.body ?? '');
+    const body = this.held.get(message)?.data ?? this.encoder.encode(message.body ?? '');
     await js.publish(this.deadLetterSubject(stream), body, { headers, msgID: `${message.id || message.ref}:dead:${group}` });
     this.held.get(message)?.term();
     await nc.flush();

@@ -35,11 +35,14 @@ export function entriesToMessages(entries: unknown, deliveries: number): BusMess
     }
     let id = '';
     let body: string | null = null;
+    let withheldBytes: number | undefined;
     for (const [key, value] of pairsOf(fields)) {
       if (key === 'id') id = String(value);
       else if (key === 'body') body = String(value);
+      else if (key === 'body_bytes') withheldBytes = Number(value); // left with the server for its size (BOUNDED_READ)
     }
-    messages.push({ ref, id, body, deliveries });
+    if (withheldBytes !== undefined && body === null) messages.push({ ref, id, body, deliveries, bytes: withheldBytes, withheld: true });
+    else messages.push({ ref, id, body, deliveries });
   }
   return messages;
 }

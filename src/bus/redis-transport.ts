@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { logFailure } from '../core/errors';
 import { OptionsError } from '../core/options';
 import { ThrottledReporter } from '../core/throttled-reporter';
@@ -6,11 +5,8 @@ import type { ErrorReporter } from '../core/types';
 import { requireOptional } from './optional-require';
 import { redisStreamTransportOptions, type RedisClientLike, type RedisStreamTransportOptions } from './redis-transport-options';
 import { autoclaimReply, compareStreamIds, errorText, groupInfo, pairsOf, pendingCounts, readReply } from './redis-replies';
-import type { BusMessage, BusRecord, BusTransport, ClaimOptions, DeadLetterInfo, ReadOptions } from './transport';
-
-/** Adds a batch as one entry per event, in one atomic script run: far cheaper for the client than a command each. */
-const PUBLISH_SCRIPT = "for i = 1, #ARGV, 2 do redis.call('XADD', KEYS[1], '*', 'id', ARGV[i], 'body', ARGV[i + 1]) end return #ARGV / 2";
-const PUBLISH_SHA = createHash('sha1').update(PUBLISH_SCRIPT).digest('hex');
+import { BOUNDED_READ, DEAD_LETTER_IN_PLACE, PUBLISH, refusesScripts, type RedisScript } from './redis-scripts';
+import type { BusMessage, BusRecord, BusTransport, ClaimOptions, DeadLetterInfo, PendingReadOptions, ReadOptions } from './transport';
 
 export type { RedisClientLike, RedisStreamTransportOptions } from './redis-transport-options';
 
@@ -23,6 +19,12 @@ export type { RedisClientLike, RedisStreamTransportOptions } from './redis-trans
  * created with `MKSTREAM` from the stream's start (`0`), and re-created if the stream
  * vanished (a Redis restarted without persistence).
  *
+ * Reads asked for a `maxBodyBytes` that do not block (a consumer's reads while it has
+ * work, its own pending entries, claims) run in a Lua script that leaves every larger
+ * body with the server: such an entry comes back `withheld`, and its dead letter is
+ * copied server-side. A blocking read, after an idle spell, asks for one entry, which
+ * comes whole whatever its size. Servers that refuse scripts get plain commands.
+  *
  * It never trims with `MAXLEN`: under a slow consumer that deletes events no group has
  * read. Trim with {@link RedisStreamTransport.trimAcked} (only entries every group has
  * acked), or leave retention to operators.
@@ -40,6 +42,8 @@ export class RedisStreamTransport implements BusTransport {
   private report: ErrorReporter;
   private closed = false;
   private publishWith: 'script' | 'pipeline';
+  /** Whether reads can run in scripts (false once the server has refused one). */
+  private readInScripts = true;
 
   /** The options of a RedisStreamTransport; `createTracker` and `edxDefaults({ bus })` check configuration data with it. */
   static readonly options = redisStreamTransportOptions;
@@ -83,16 +87,11 @@ export class RedisStreamTransport implements BusTransport {
       const args: string[] = [];
       for (const record of records) args.push(record.id, record.body);
       try {
-        await client.sendCommand(['EVALSHA', PUBLISH_SHA, '1', stream, ...args]);
+        await this.runScript(client, PUBLISH, [stream], args);
         return;
       } catch (error) {
-        const text = errorText(error);
-        if (text.startsWith('NOSCRIPT')) {
-          await client.sendCommand(['EVAL', PUBLISH_SCRIPT, '1', stream, ...args]);
-          return;
-        }
         // A server (or ACL) that refuses scripts: use plain XADDs from now on.
-        if (!/unknown command|NOPERM|not allowed|disabled/i.test(text)) throw error;
+        if (!refusesScripts(errorText(error))) throw error;
         this.publishWith = 'pipeline';
       }
     }
@@ -111,20 +110,22 @@ export class RedisStreamTransport implements BusTransport {
     }
   }
 
-  async readOwnPending(stream: string, group: string, consumer: string, count: number): Promise<BusMessage[]> {
+  async readOwnPending(stream: string, group: string, consumer: string, count: number, options: PendingReadOptions = {}): Promise<BusMessage[]> {
     const args = ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', stream, '0'];
-    const messages = await this.groupCommand(this.client, stream, group, args);
+    const messages = await this.groupCommand(this.client, stream, group, args, options.maxBodyBytes);
     return this.withDeliveryCounts(stream, group, consumer, messages);
   }
 
   async read(stream: string, group: string, consumer: string, options: ReadOptions): Promise<BusMessage[]> {
-    const args = ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(options.count)];
-    // BLOCK 0 would wait forever: without a wait, no BLOCK at all. A blocked read holds its
-    // connection, so it gets one of its own.
-    if (options.blockMs > 0) args.push('BLOCK', String(options.blockMs));
-    args.push('STREAMS', stream, '>');
-    const connection = options.blockMs > 0 ? (this.reader ??= this.watch(this.client.duplicate())) : this.client;
-    const messages = await this.groupCommand(connection, stream, group, args);
+    const args = ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(options.count), 'STREAMS', stream, '>'];
+    const first = await this.groupCommand(this.client, stream, group, args, options.maxBodyBytes);
+    if (first.length > 0 || options.blockMs <= 0) return first.map((message) => ({ ...message, deliveries: 1 }));
+    // Nothing yet: wait for the next entry. A script cannot block, so this read is a plain
+    // command, for one entry when bodies are bounded. A blocked read holds its connection,
+    // so it gets one of its own. (BLOCK 0 would wait forever: blockMs is at least 1 here.)
+    const count = options.maxBodyBytes === undefined ? options.count : 1;
+    const blocking = ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'BLOCK', String(options.blockMs), 'STREAMS', stream, '>'];
+    const messages = await this.groupCommand((this.reader ??= this.watch(this.client.duplicate())), stream, group, blocking);
     return messages.map((message) => ({ ...message, deliveries: 1 }));
   }
 
@@ -139,7 +140,7 @@ export class RedisStreamTransport implements BusTransport {
     const key = `${stream}\u0000${group}`;
     const cursor = this.cursors.get(key) ?? '0-0';
     const args = ['XAUTOCLAIM', stream, group, consumer, String(options.minIdleMs), cursor, 'COUNT', String(options.count)];
-    const reply = autoclaimReply(await client.sendCommand(args));
+    const reply = autoclaimReply(await this.boundedRead(client, stream, args, options.maxBodyBytes));
     this.cursors.set(key, reply.cursor);
     return this.withDeliveryCounts(stream, group, consumer, reply.messages);
   }
@@ -150,11 +151,7 @@ export class RedisStreamTransport implements BusTransport {
 
   async deadLetter(stream: string, group: string, message: BusMessage, info: DeadLetterInfo): Promise<void> {
     const client = await this.ready(this.client);
-    const multi = client.multi();
-    multi.addCommand([
-      'XADD', this.deadLetterStream(stream), '*',
-      'id', message.id,
-      'body', message.body ?? '',
+    const fields = [
       'reason', info.reason,
       'stream', stream,
       'group', group,
@@ -163,7 +160,14 @@ export class RedisStreamTransport implements BusTransport {
       'delivered_to', info.deliveredTo.join(','),
       'source_ref', message.ref,
       'at', new Date().toISOString(),
-    ]); // prettier-ignore
+    ]; // prettier-ignore
+    if (message.withheld) {
+      // The client never had the body: the server copies it.
+      await this.runScript(client, DEAD_LETTER_IN_PLACE, [stream, this.deadLetterStream(stream)], [message.ref, group, message.id, ...fields]);
+      return;
+    }
+    const multi = client.multi();
+    multi.addCommand(['XADD', this.deadLetterStream(stream), '*', 'id', message.id, 'body', message.body ?? '', ...fields]);
     multi.addCommand(['XACK', stream, group, message.ref]);
     await multi.exec();
   }
@@ -209,21 +213,46 @@ export class RedisStreamTransport implements BusTransport {
     if (this.ownsClient) await closeClient(this.client, false);
   }
 
-  /** Runs an XREADGROUP; re-creates the group once if it is gone (NOGROUP). */
-  private async groupCommand(connection: RedisClientLike, stream: string, group: string, args: string[]): Promise<BusMessage[]> {
+  /**
+   * Runs an XREADGROUP, in {@link BOUNDED_READ} when `maxBodyBytes` is given; re-creates
+   * the group once if it is gone (NOGROUP).
+   */
+  private async groupCommand(connection: RedisClientLike, stream: string, group: string, args: string[], maxBodyBytes?: number): Promise<BusMessage[]> {
     const client = await this.ready(connection);
     try {
-      return readReply(await client.sendCommand(args), stream);
+      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream);
     } catch (error) {
-      if (!errorText(error).startsWith('NOGROUP')) throw error;
+      if (!errorText(error).includes('NOGROUP')) throw error;
       await this.ensureGroup(stream, group);
-      return readReply(await client.sendCommand(args), stream);
+      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream);
+    }
+  }
+
+  /** Runs a read that does not block, leaving bodies over `maxBodyBytes` with the server when scripts are allowed. */
+  private async boundedRead(client: RedisClientLike, stream: string, args: string[], maxBodyBytes?: number): Promise<unknown> {
+    if (maxBodyBytes === undefined || !this.readInScripts) return client.sendCommand(args);
+    try {
+      return await this.runScript(client, BOUNDED_READ, [stream], [String(maxBodyBytes), ...args]);
+    } catch (error) {
+      if (!refusesScripts(errorText(error))) throw error;
+      this.readInScripts = false; // the consumer still measures each body before it decodes one
+      return client.sendCommand(args);
+    }
+  }
+
+  /** EVALSHA, or EVAL when the server does not have the script yet. */
+  private async runScript(client: RedisClientLike, script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await client.sendCommand(['EVALSHA', script.sha, String(keys.length), ...keys, ...args]);
+    } catch (error) {
+      if (!errorText(error).startsWith('NOSCRIPT')) throw error;
+      return client.sendCommand(['EVAL', script.text, String(keys.length), ...keys, ...args]);
     }
   }
 
   /** Fills in the delivery counts of messages this consumer now holds (one XPENDING over their range). */
   private async withDeliveryCounts(stream: string, group: string, consumer: string, messages: BusMessage[]): Promise<BusMessage[]> {
-    const live = messages.filter((message) => message.body !== null);
+    const live = messages.filter((message) => message.body !== null || message.withheld);
     if (live.length === 0) return messages;
     const refs = live.map((message) => message.ref).sort(compareStreamIds);
     const args = ['XPENDING', stream, group, refs[0] as string, refs[refs.length - 1] as string, String(messages.length * 2 + 10), consumer];

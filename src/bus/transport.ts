@@ -21,8 +21,19 @@ export interface BusMessage {
   readonly ref: string;
   /** The event's bus id, as the transport stored it beside the body (may be empty if absent). */
   readonly id: string;
-  /** The encoded envelope, or `null` when the broker holds no body any more (a trimmed entry). */
+  /**
+   * The encoded envelope, or `null`: when the broker holds no body any more (a trimmed
+   * entry), or when the transport left it out for its size (`withheld`).
+   */
   readonly body: string | null;
+  /** The body's size in bytes, when the transport knows it without measuring. */
+  readonly bytes?: number;
+  /**
+   * True when the body was larger than the read's `maxBodyBytes` and the transport left
+   * it with the broker: `body` is null, `bytes` says how large it is, and
+   * {@link BusTransport.deadLetter} still moves the whole body.
+   */
+  readonly withheld?: boolean;
   /**
    * How many times the broker has delivered this message, this delivery included (1 on
    * the first), or 0 when the transport cannot tell cheaply.
@@ -36,6 +47,14 @@ export interface ReadOptions {
   count: number;
   /** Wait at most this long, in ms, for the first message; 0 returns at once. */
   blockMs: number;
+  /** Bodies larger than this, in bytes, may be left with the broker (see {@link BusMessage.withheld}). */
+  maxBodyBytes?: number;
+}
+
+/** What {@link BusTransport.readOwnPending} is asked for besides its count. */
+export interface PendingReadOptions {
+  /** Bodies larger than this, in bytes, may be left with the broker (see {@link BusMessage.withheld}). */
+  maxBodyBytes?: number;
 }
 
 /** What {@link BusTransport.claim} is asked for. */
@@ -44,6 +63,8 @@ export interface ClaimOptions {
   minIdleMs: number;
   /** At most this many messages. */
   count: number;
+  /** Bodies larger than this, in bytes, may be left with the broker (see {@link BusMessage.withheld}). */
+  maxBodyBytes?: number;
 }
 
 /** Why a message is dead-lettered, written beside it in the dead-letter stream. */
@@ -84,7 +105,7 @@ export interface BusTransport {
    * the same consumer name). Transports whose broker redelivers such messages by itself
    * return none.
    */
-  readOwnPending(stream: string, group: string, consumer: string, count: number): Promise<BusMessage[]>;
+  readOwnPending(stream: string, group: string, consumer: string, count: number, options?: PendingReadOptions): Promise<BusMessage[]>;
   /** New messages for `consumer`, waiting up to `blockMs` for the first. */
   read(stream: string, group: string, consumer: string, options: ReadOptions): Promise<BusMessage[]>;
   /** Acknowledges messages: the group is done with them. */

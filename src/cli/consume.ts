@@ -28,6 +28,7 @@ without the censor never reaches the file. An event is acked once its line is on
   --batch-size N         messages per read/flush/ack batch (default: 100)
   --max-attempts N       attempts before an event goes to the dead-letter stream (default: 5)
   --claim-idle MS        take over messages a dead member left unacked this long (default: 30000)
+  --max-message-bytes N  larger messages go to the dead-letter stream undecoded (default: 1048576)
   --json-style STYLE     compact or python (default: compact)
   --max-event-size N     longest line written, in characters (default: 50000)
   --progress SECONDS     progress line on stderr every SECONDS, 0 for none (default: 5)
@@ -47,6 +48,7 @@ export interface ConsumeArgs {
   batchSize?: number;
   maxAttempts?: number;
   claimIdleMs?: number;
+  maxMessageBytes?: number;
   jsonStyle?: JsonStyle;
   maxEventSize?: number;
   progressSeconds: number;
@@ -97,6 +99,7 @@ const FLAGS: Record<string, Flag> = {
   '--batch-size': typed('batchSize', consumerOptions.batchSize, wholeNumber),
   '--max-attempts': typed('maxAttempts', consumerOptions.maxAttempts, wholeNumber),
   '--claim-idle': typed('claimIdleMs', consumerOptions.claimIdleMs, wholeNumber),
+  '--max-message-bytes': typed('maxMessageBytes', consumerOptions.maxMessageBytes, wholeNumber),
   '--json-style': typed('jsonStyle', LoggerBackend.options.fields.jsonStyle),
   '--max-event-size': typed('maxEventSize', option.number({ min: 1, integer: true }), wholeNumber),
   '--progress': typed('progressSeconds', option.number({ min: 0, integer: true }), wholeNumber),
@@ -156,6 +159,7 @@ export async function runConsume(args: ConsumeArgs, stop: Promise<string>, log: 
     batchSize: args.batchSize,
     maxAttempts: args.maxAttempts,
     claimIdleMs: args.claimIdleMs,
+    maxMessageBytes: args.maxMessageBytes,
     onError: (error, info) => log(describeFailure(error, info)),
   });
   const name = consumer.settings.consumer;

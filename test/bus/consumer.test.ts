@@ -21,6 +21,7 @@ describe('EventBusConsumer options', () => {
 
   it.each([
     [{ claimIdleMs: 0 }, "option 'claimIdleMs' must be an integer of 1 or more, got 0 (a number)"],
+    [{ maxMessageBytes: 0 }, "option 'maxMessageBytes' must be an integer of 1 or more, got 0 (a number)"],
     [{ batchSize: '100' }, `option 'batchSize' must be an integer of 1 or more, got "100" (a string)`],
     [{ retryDelay: -1 }, "option 'retryDelay' must be an integer of 0 or more, got -1 (a number)"],
     [{ dedupeWindow: 1.5 }, "option 'dedupeWindow' must be an integer of 0 or more, got 1.5 (a number)"],
@@ -43,6 +44,7 @@ describe('EventBusConsumer options', () => {
       batchSize: 100,
       blockMs: 1000,
       maxAttempts: 5,
+      maxMessageBytes: 1048576,
       retryDelay: 500,
       maxRetryDelay: 10000,
       claimIdleMs: 1000,

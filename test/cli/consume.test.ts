@@ -30,8 +30,8 @@ describe('parseConsumeArgs', () => {
       progressSeconds: 5,
     });
     expect(parseConsumeArgs(['--nats', 'nats://a, nats://b', '--stream', 's', '--group', 'g', '--tracking-log', 'f']).nats).toEqual(['nats://a', 'nats://b']);
-    const all = [...REQUIRED, '--consumer', 'c1', '--max-attempts', '3', '--claim-idle=1000', '--json-style', 'python', '--max-event-size', '1000', '--progress', '0'];
-    expect(parseConsumeArgs(all)).toMatchObject({ consumer: 'c1', maxAttempts: 3, claimIdleMs: 1000, jsonStyle: 'python', maxEventSize: 1000, progressSeconds: 0 });
+    const all = [...REQUIRED, '--consumer', 'c1', '--max-attempts', '3', '--claim-idle=1000', '--max-message-bytes', '65536', '--json-style', 'python', '--max-event-size', '1000', '--progress', '0'];
+    expect(parseConsumeArgs(all)).toMatchObject({ consumer: 'c1', maxAttempts: 3, claimIdleMs: 1000, maxMessageBytes: 65536, jsonStyle: 'python', maxEventSize: 1000, progressSeconds: 0 });
   });
 
   it.each([
@@ -52,6 +52,7 @@ describe('parseConsumeArgs', () => {
     [['--batch-size', 'x'], "option '--batch-size' must be an integer of 1 or more, got 'x'"],
     [['--batch-size', '0'], "option '--batch-size' must be an integer of 1 or more, got '0'"],
     [['--claim-idle', '1.5'], "option '--claim-idle' must be an integer of 1 or more, got '1.5'"],
+    [['--max-message-bytes', '0'], "option '--max-message-bytes' must be an integer of 1 or more, got '0'"],
     [['--progress', '-1'], "option '--progress' must be an integer of 0 or more, got '-1'"],
     [['--max-event-size', '50k'], "option '--max-event-size' must be an integer of 1 or more, got '50k'"],
     [['--json-style', 'yaml'], `option '--json-style' must be one of "compact", "python", got 'yaml'`],
