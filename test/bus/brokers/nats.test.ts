@@ -8,6 +8,7 @@ import { EventBusBackend } from '../../../src/bus/event-bus-backend';
 import { NatsJetStreamTransport } from '../../../src/bus/nats-transport';
 import { deleteNatsStreams, describeWithNats, describeWithPrivateServer, NATS_URL, privateNats, stopPrivateServers, uniqueStream, type PrivateServer } from '../support/brokers';
 import { killChildren } from '../support/children';
+import { crashLoopScenario, hostileMixProperty, poisonScenario, type RawBus } from '../support/hostile';
 import { sameLinesScenario } from '../support/same-lines';
 import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from '../support/scenarios';
 
@@ -192,4 +193,52 @@ describeWithNats('event bus on NATS JetStream', () => {
     expect(producerLines).toHaveLength(26);
     expect(consumerLines).toEqual(producerLines);
   }, 30000);
+});
+
+describeWithNats('issue 20 on NATS JetStream: hostile, oversized and crashing messages', () => {
+  const bus: RawBus = {
+    spec: transport,
+    transport: () => new NatsJetStreamTransport({ servers: NATS_URL }),
+    async publishRaw(name, entries) {
+      const creator = new NatsJetStreamTransport({ servers: NATS_URL });
+      await creator.publish(name, []); // creates the stream, as a producer's first publish does
+      await creator.close();
+      await withNats(async (nc) => {
+        const js = nc.jetstream();
+        for (const { id, body } of entries) await js.publish(`${name}.events`, new TextEncoder().encode(body), { msgID: id });
+      });
+    },
+    deadLetters: (name) =>
+      withNats(async (nc) => {
+        const subject = `${name}.dead`;
+        const info = await (await nc.jetstreamManager()).streams.info(name, { subjects_filter: subject });
+        const count = info.state.subjects?.[subject] ?? 0;
+        if (count === 0) return [];
+        const reader = await nc.jetstream().consumers.get(name, { filterSubjects: subject });
+        const found: { id: string; reason: string; attempts: number; body: string }[] = [];
+        for await (const message of await reader.fetch({ max_messages: count, expires: 5000 })) {
+          const header = (key: string): string => message.headers?.get(key) ?? '';
+          found.push({ id: header('Eventtracking-Id'), reason: header('Eventtracking-Reason'), attempts: Number(header('Eventtracking-Attempts')), body: message.string() });
+          if (found.length === count) break;
+        }
+        return found;
+      }),
+    async unsettled(name, group) {
+      const { pending, ackPending } = await consumerState(name, group);
+      return pending + ackPending;
+    },
+  };
+
+  it("issue 20's two poison envelopes, by raw publish: dead-lettered at once with the reason, every valid event delivered, prototypes untouched", async () => {
+    await poisonScenario(bus, stream('poison'));
+  }, 30000);
+
+  it('any mix of valid, hostile and oversized messages (property): valid events once, the rest dead-lettered with reason and body', async () => {
+    await hostileMixProperty(bus, stream, 8);
+  }, 120000);
+
+  it('a message that kills its consumer: dead-lettered once its delivery count passes maxAttempts, then the restarted consumer goes on', async () => {
+    const { crashes, elapsedMs } = await crashLoopScenario(bus, stream('crash'));
+    console.log(`nats crash loop: ${crashes} crashes, then dead-lettered; ${elapsedMs} ms`);
+  }, 90000);
 });

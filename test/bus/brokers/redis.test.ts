@@ -13,6 +13,7 @@ import { deleteRedisStreams, describeWithPrivateServer, describeWithRedis, priva
 import { killChildren } from '../support/children';
 import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from '../support/scenarios';
 import { sameLinesScenario } from '../support/same-lines';
+import { crashLoopScenario, hostileMixProperty, poisonScenario, type RawBus } from '../support/hostile';
 
 const transport = { redis: { url: REDIS_URL } };
 const streams: string[] = [];
@@ -240,4 +241,61 @@ describeWithRedis('event bus on Redis streams', () => {
     expect(memory.events).toHaveLength(50); // accepted once: not sent again on the retries
     expect(await lagOf(REDIS_URL, name, 'g')).toBe(0);
   }, 30000);
+});
+
+describeWithRedis("issue 20 on Redis: hostile, oversized and crashing messages", () => {
+  const bus: RawBus = {
+    spec: transport,
+    transport: () => new RedisStreamTransport({ url: REDIS_URL }),
+    publishRaw: (name, entries) =>
+      redis(REDIS_URL, async (client) => {
+        for (const { id, body } of entries) await client.sendCommand(['XADD', name, '*', 'id', id, 'body', body]);
+      }),
+    deadLetters: (name) =>
+      redis(REDIS_URL, async (client) => {
+        const rows = (await client.sendCommand(['XRANGE', `${name}:dead`, '-', '+'])) as [string, unknown][];
+        return rows.map(([, fields]) => {
+          const entry = Object.fromEntries(pairsOf(fields));
+          return { id: String(entry.id), reason: String(entry.reason), attempts: Number(entry.attempts), body: String(entry.body) };
+        });
+      }),
+    unsettled: async (name, group) => (await lagOf(REDIS_URL, name, group)) ?? -1,
+  };
+
+  it("issue 20's two poison envelopes, by raw XADD: dead-lettered at once with the reason, every valid event delivered, prototypes untouched", async () => {
+    await poisonScenario(bus, stream('poison'));
+  }, 30000);
+
+  it('any mix of valid, hostile and oversized messages (property): valid events once, the rest dead-lettered with reason and body', async () => {
+    await hostileMixProperty(bus, stream, 8);
+  }, 120000);
+
+  it('a message that kills its consumer: dead-lettered once its delivery count passes maxAttempts, then the restarted consumer goes on', async () => {
+    const { crashes, elapsedMs } = await crashLoopScenario(bus, stream('crash'));
+    console.log(`redis crash loop: ${crashes} crashes, then dead-lettered; ${elapsedMs} ms`);
+  }, 90000);
+
+  it('100 messages of 4 MiB at the default maxMessageBytes (1 MiB): all dead-lettered whole, the bodies never reach the consumer', async () => {
+    const name = stream('huge');
+    const padding = 'x'.repeat(4 * 1024 * 1024);
+    const bodies = Array.from({ length: 100 }, (_, n) => encodeEnvelope(`huge-${n}`, { name: 'huge', data: { n, padding }, context: {} }));
+    const published = Date.now();
+    await redis(REDIS_URL, async (client) => {
+      for (let n = 0; n < bodies.length; n++) await client.sendCommand(['XADD', name, '*', 'id', `huge-${n}`, 'body', bodies[n]!]);
+      await client.sendCommand(['XADD', name, '*', 'id', 'small', 'body', encodeEnvelope('small', { name: 'small', data: { producer: 0, seq: 0 }, context: {} })]);
+    });
+    const publishMs = Date.now() - published;
+    const file = tempFile('huge.log');
+    const child = await startConsumer({ transport, stream: name, group: 'central', consumer: 'c', file });
+    await waitFor(() => (latest(child).deadLettered ?? 0) >= 100 && readTrackingLog(file).lines >= 1, '100 dead letters and the small event', 60000);
+    const { stats, code } = await stopConsumer(child);
+    expect(code).toBe(0);
+    expect(stats).toMatchObject({ deadLettered: 100, delivered: 1, retried: 0 });
+    const dead = await bus.deadLetters(name);
+    expect(dead).toHaveLength(100);
+    expect(dead.every((letter, n) => letter.body === bodies[n] && letter.reason === `too large: ${Buffer.byteLength(bodies[n]!)} bytes, more than maxMessageBytes (1048576)`)).toBe(true);
+    // At most the one entry a blocking read takes whole is ever in the consumer: unbounded, a batch of 100 is 400 MiB of text.
+    expect(Number(stats.peakRss)).toBeLessThan(250 * 1024 * 1024);
+    console.log(`redis 100 × 4 MiB: published in ${publishMs} ms; consumer peak RSS ${Math.round(Number(stats.peakRss) / 1048576)} MiB`);
+  }, 120000);
 });
