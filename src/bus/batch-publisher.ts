@@ -8,9 +8,13 @@ export interface BatchPublisherSettings {
   batchSize: number;
   batchDelay: number;
   maxBuffer: number;
+  maxBufferBytes: number;
   maxInFlight: number;
   retry: BackoffSettings;
 }
+
+/** What {@link BatchPublisher.push} did with a record: took it, or which bound refused it. */
+export type PushResult = 'accepted' | 'maxBuffer' | 'maxBufferBytes' | 'stopped';
 
 /** What a {@link BatchPublisher} tells its owner. */
 export interface BatchPublisherEvents {
@@ -39,6 +43,9 @@ export class BatchPublisher {
   abandoned = 0;
   /** Buffered records; `records[i]` is record number `base + i` (numbered from 0 in acceptance order). */
   private records: BusRecord[] = [];
+  /** `sizes[i]`: the UTF-8 bytes of `records[i]`'s body. */
+  private sizes: number[] = [];
+  private bytes = 0;
   private base = 0;
   /** The number of the first record not handed to a batch yet. */
   private nextUnsent = 0;
@@ -62,17 +69,27 @@ export class BatchPublisher {
     return this.records.length;
   }
 
-  /** Adds a record; false when the buffer is full (the caller counts the drop). Never waits. */
-  push(record: BusRecord): boolean {
-    if (this.stopped || this.records.length >= this.settings.maxBuffer) return false;
+  /** The bytes of the bodies waiting for the broker's acknowledgement (in flight included). */
+  get bufferedBytes(): number {
+    return this.bytes;
+  }
+
+  /** Adds a record, unless the buffer is full in records or in bytes (the caller counts the drop). Never waits. */
+  push(record: BusRecord): PushResult {
+    if (this.stopped) return 'stopped';
+    if (this.records.length >= this.settings.maxBuffer) return 'maxBuffer';
+    const size = Buffer.byteLength(record.body, 'utf8');
+    if (this.bytes + size > this.settings.maxBufferBytes) return 'maxBufferBytes';
     this.records.push(record);
+    this.sizes.push(size);
+    this.bytes += size;
     this.accepted++;
     if (this.unsent() >= this.settings.batchSize) {
       if (this.inFlight.length < this.settings.maxInFlight) this.launchSoon();
     } else {
       this.timer ??= setTimeout(() => this.launch(true), this.settings.batchDelay);
     }
-    return true;
+    return 'accepted';
   }
 
   /** Resolves once every record accepted so far has been published (or abandoned by `stop()`). */
@@ -95,6 +112,8 @@ export class BatchPublisher {
     this.abandoned += left;
     this.base += left;
     this.records = [];
+    this.sizes = [];
+    this.bytes = 0;
     this.settle();
     return left;
   }
@@ -160,6 +179,7 @@ export class BatchPublisher {
     while (this.inFlight[0]?.done) {
       const first = this.inFlight.shift() as Batch;
       this.records.splice(0, first.records.length);
+      for (const size of this.sizes.splice(0, first.records.length)) this.bytes -= size;
       this.base += first.records.length;
     }
     this.settle();

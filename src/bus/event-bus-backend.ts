@@ -23,6 +23,14 @@ export const eventBusBackendFields = {
    */
   maxBuffer: int(1),
   /**
+   * The most bytes of events (their envelopes, as UTF-8) held in memory waiting for the
+   * broker (in flight included). Past it, new events are dropped, counted in `dropped`
+   * and reported, as past `maxBuffer`: large events cost memory in proportion to their
+   * size, which a count alone does not bound (10,000 events of 50 KB are 500 MB). An
+   * event larger than it is never published. Default: 33554432 (32 MiB).
+   */
+  maxBufferBytes: int(1),
+  /**
    * The most batches waiting for the broker's acknowledgement at once. More keeps a
    * fast producer's buffer short; 1 keeps the stream's order even across failures. Default: 4.
    */
@@ -66,6 +74,9 @@ export type EventBusBackendOptions = OptionsOf<typeof eventBusBackendOptions.fie
 
 const COMPONENT = 'bus';
 
+/** The default of `maxBufferBytes`: 32 MiB. */
+const DEFAULT_MAX_BUFFER_BYTES = 32 * 1024 * 1024;
+
 /**
  * Publishes each event it receives to a bus stream (Redis streams, NATS JetStream...),
  * for {@link createEventBusConsumer}s elsewhere to route into their own backends.
@@ -74,8 +85,9 @@ const COMPONENT = 'bus';
  * dates, see `encodeEnvelope`) and buffers it; it never waits on the network and
  * never throws. Batches go out by size or by time (see {@link BatchPublisher}); a
  * batch leaves the buffer only once the broker has acknowledged it, and a failed
- * one is retried with backoff while the client reconnects. The buffer is bounded
- * (`maxBuffer`): past it, events are dropped, counted and reported.
+ * one is retried with backoff while the client reconnects. The buffer is bounded in
+ * events (`maxBuffer`) and in bytes (`maxBufferBytes`): past either, events are
+ * dropped, counted and reported.
  *
  * Delivery is at-least-once: a batch whose acknowledgement was lost is published
  * again with the same ids, and consumers (and JetStream, within its duplicate window)
@@ -87,7 +99,9 @@ export class EventBusBackend implements Backend {
   readonly transport: BusTransport;
   readonly stream: string;
   readonly closeTimeout: number;
-  /** Events not published: buffer full, not encodable as JSON, or sent after `close()`. */
+  /** The bound of the buffer in bytes (`maxBufferBytes`). */
+  readonly maxBufferBytes: number;
+  /** Events not published: buffer full (in events or bytes), not encodable as JSON, or sent after `close()`. */
   dropped = 0;
   /** Events still buffered when `close()` gave up (they may or may not have reached the broker). */
   lost = 0;
@@ -113,11 +127,13 @@ export class EventBusBackend implements Backend {
     this.closeTimeout = options.closeTimeout ?? 10000;
     this.report = options.onError ?? logFailure;
     this.reporter = new ThrottledReporter(() => this.report, options.reportInterval ?? 5000);
+    this.maxBufferBytes = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
     const settings = {
       stream: this.stream,
       batchSize: options.batchSize ?? 100,
       batchDelay: options.batchDelay ?? 50,
       maxBuffer: options.maxBuffer ?? 10000,
+      maxBufferBytes: this.maxBufferBytes,
       maxInFlight: options.maxInFlight ?? 4,
       retry: { initial: options.retryDelay ?? 100, max: options.maxRetryDelay ?? 5000 },
     };
@@ -144,6 +160,11 @@ export class EventBusBackend implements Backend {
   /** Events waiting for the broker (in flight included). */
   get buffered(): number {
     return this.publisher.buffered;
+  }
+
+  /** Bytes of the events waiting for the broker (their envelopes, as `maxBufferBytes` counts them). */
+  get bufferedBytes(): number {
+    return this.publisher.bufferedBytes;
   }
 
   /** Failed publish attempts, each retried. */
@@ -173,10 +194,12 @@ export class EventBusBackend implements Backend {
       this.report(new Error(`event not published, it cannot be encoded: ${toError(error).message}`), { stage: 'serialize', component: COMPONENT, eventName });
       return;
     }
-    if (!this.publisher.push({ id, body })) {
-      const max = this.publisher.buffered;
-      this.drop('drop', () => new Error(`event dropped: ${max} events are already waiting for the broker (maxBuffer); is it reachable?`), eventName);
-    }
+    const pushed = this.publisher.push({ id, body });
+    if (pushed === 'accepted') return;
+    const { buffered, bufferedBytes } = this.publisher;
+    const bound = pushed === 'maxBufferBytes' ? `${buffered} events (${bufferedBytes} bytes)` : `${buffered} events`;
+    const setting = pushed === 'maxBufferBytes' ? `maxBufferBytes: ${this.maxBufferBytes}` : 'maxBuffer';
+    this.drop('drop', () => new Error(`event dropped: ${bound} are already waiting for the broker (${setting}); is it reachable?`), eventName);
   }
 
   /** Resolves when every event accepted so far has been published (acknowledged by the broker). */

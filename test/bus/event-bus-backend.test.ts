@@ -64,6 +64,33 @@ describe('EventBusBackend (the producer buffer)', () => {
     expect(reports.some((message) => message.startsWith('2 more failures like it'))).toBe(true);
   });
 
+  it('bounds its buffer in bytes too: past maxBufferBytes, events are dropped, counted and reported; room comes back as batches are acknowledged', async () => {
+    let release!: () => void;
+    const broker = new Promise<void>((resolve) => (release = resolve));
+    const { transport, batches } = scriptedTransport(() => broker);
+    const reports: string[] = [];
+    const bus = new EventBusBackend({ transport, stream: 's', maxBufferBytes: 50000, batchDelay: 1, reportInterval: 60000, onError: (error) => reports.push(error.message) });
+    const large = { name: 'e', data: { text: 'é'.repeat(5000) } }; // 10,000 bytes of UTF-8 in 5,000 characters
+    for (let i = 0; i < 8; i++) bus.send(large);
+    expect(bus).toMatchObject({ accepted: 4, dropped: 4, buffered: 4 });
+    expect(bus.bufferedBytes).toBeGreaterThan(40000);
+    expect(bus.bufferedBytes).toBeLessThanOrEqual(50000);
+    expect(reports).toEqual([expect.stringMatching(/^event dropped: 4 events \(\d+ bytes\) are already waiting for the broker \(maxBufferBytes: 50000\); is it reachable\?$/)]);
+    bus.send({ name: 'small' }); // a small event still fits
+    expect(bus).toMatchObject({ accepted: 5, dropped: 4 });
+    release();
+    await bus.flush();
+    expect(bus).toMatchObject({ buffered: 0, bufferedBytes: 0, published: 5 });
+    bus.send(large);
+    await bus.flush();
+    expect(bus).toMatchObject({ accepted: 6, published: 6, dropped: 4 });
+    expect(batches.flat()).toHaveLength(6);
+    // An event larger than the whole bound can never be buffered: dropped, not stuck.
+    bus.send({ name: 'huge', data: { text: 'x'.repeat(60000) } });
+    expect(bus).toMatchObject({ accepted: 6, dropped: 5 });
+    await bus.close();
+  });
+
   it('close() is bounded by closeTimeout, and reports what it could not publish', async () => {
     const { transport } = scriptedTransport(never);
     const reports: string[] = [];
