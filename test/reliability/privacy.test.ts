@@ -6,14 +6,13 @@
 // actually left: the bytes of tracking.log and the bodies the Segment sink received.
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import fc from 'fast-check';
 import Koa from 'koa';
-import { createTracker, edxDefaults, type EngineSpec, type TrackerConfig, type Tracker } from '../../src';
+import { createTracker, edxDefaults, type EngineSpec, type TrackerConfig } from '../../src';
 import { segmentioHandler as expressSegmentio, trackMiddleware as expressTrack, userTrackHandler as expressUserTrack } from '../../src/express';
 import { segmentioHandler as koaSegmentio, trackMiddleware as koaTrack, userTrackHandler as koaUserTrack } from '../../src/koa';
 import { PasswordCensorProcessor } from '../../src/processors/censor-passwords';
@@ -24,20 +23,13 @@ import { koaBodyParser } from '../http/frameworks';
 import { FaultSink } from './support/fault-sink';
 import { printFigures, recordFigures } from './support/figures';
 import { keepAliveAgent, send } from './support/http';
+import { serveSite, type Site } from './support/site';
 
 afterAll(printFigures);
 
 const SECRET_KEY = 'privacy-secret-key';
 const WEBHOOK_SECRET = 'privacy-webhook-secret';
 const COURSE = 'course-v1:edX+DemoX+Demo_2014';
-
-interface Site {
-  base: string;
-  tracker: Tracker;
-  sink: FaultSink;
-  trackingLog: string;
-  close(): Promise<void>;
-}
 
 /** Adds `processors` in front of the root processors of a config (what an operator does to censor every branch). */
 function withRootProcessors(config: TrackerConfig, processors: EngineSpec[]): TrackerConfig {
@@ -94,20 +86,7 @@ async function site(framework: 'express' | 'express-extended' | 'koa', whitelist
     });
     listener = app;
   }
-  const server: Server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    tracker,
-    sink,
-    trackingLog,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await tracker.close();
-      await sink.close();
-    },
-  };
+  return serveSite(listener, { tracker, sink, trackingLog });
 }
 
 /** Everything that left: tracking.log's bytes and every body the sink received. */

@@ -8,33 +8,25 @@
 //   endpoint still has no page event: the endpoint claimed it, whatever its path's spelling.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import Koa from 'koa';
-import { createTracker, edxDefaults, type Tracker } from '../../src';
+import { createTracker, edxDefaults } from '../../src';
 import { segmentioHandler as expressSegmentio, trackMiddleware as expressTrack, userTrackHandler as expressUserTrack } from '../../src/express';
 import { segmentioHandler as koaSegmentio, trackMiddleware as koaTrack, userTrackHandler as koaUserTrack, type KoaContext } from '../../src/koa';
 import { koaBodyParser } from '../http/frameworks';
 import { FaultSink } from './support/fault-sink';
 import { printFigures, recordFigures } from './support/figures';
 import { send } from './support/http';
+import { serveSite, type Site } from './support/site';
 
 afterAll(printFigures);
 
 const WEBHOOK_SECRET = `webhook-${randomUUID()}`;
 const FRAMEWORKS = ['express', 'koa'] as const;
 type Framework = (typeof FRAMEWORKS)[number];
-
-interface Site {
-  base: string;
-  tracker: Tracker;
-  sink: FaultSink;
-  trackingLog: string;
-  close(): Promise<void>;
-}
 
 /**
  * An app on Express or Koa: a form parser, trackMiddleware, `/event` and the Segment
@@ -86,20 +78,7 @@ async function site(framework: Framework, censorPasswords: boolean, whitelist: s
     });
     listener = app;
   }
-  const server: Server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    tracker,
-    sink,
-    trackingLog,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await tracker.close();
-      await sink.close();
-    },
-  };
+  return serveSite(listener, { tracker, sink, trackingLog });
 }
 
 /** The lines of tracking.log, parsed. */
