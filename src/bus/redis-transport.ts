@@ -24,7 +24,7 @@ export type { RedisClientLike, RedisStreamTransportOptions } from './redis-trans
  * body with the server: such an entry comes back `withheld`, and its dead letter is
  * copied server-side. A blocking read, after an idle spell, asks for one entry, which
  * comes whole whatever its size. Servers that refuse scripts get plain commands.
-  *
+ *
  * It never trims with `MAXLEN`: under a slow consumer that deletes events no group has
  * read. Trim with {@link RedisStreamTransport.trimAcked} (only entries every group has
  * acked), or leave retention to operators.
