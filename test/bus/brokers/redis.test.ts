@@ -9,6 +9,7 @@ import { EventBusBackend } from '../../../src/bus/event-bus-backend';
 import { createTracker } from '../../../src/config/create-tracker';
 import { RedisStreamTransport } from '../../../src/bus/redis-transport';
 import { pairsOf } from '../../../src/bus/redis-replies';
+import type { BusMessage } from '../../../src/bus/transport';
 import { deleteRedisStreams, describeWithPrivateServer, describeWithRedis, privateRedis, REDIS_URL, stopPrivateServers, uniqueStream, type PrivateServer } from '../support/brokers';
 import { killChildren } from '../support/children';
 import { compareKeys, expectedKeys, expectEveryEventOnce, latest, produce, readTrackingLog, runProducers, startConsumer, stopConsumer, tempFile, waitFor, removeTempFiles } from '../support/scenarios';
@@ -274,6 +275,47 @@ describeWithRedis("issue 20 on Redis: hostile, oversized and crashing messages",
     const { crashes, elapsedMs } = await crashLoopScenario(bus, stream('crash'));
     console.log(`redis crash loop: ${crashes} crashes, then dead-lettered; ${elapsedMs} ms`);
   }, 90000);
+
+  it('an oversized message a dead member left pending is claimed without its body, and dead-lettered whole', async () => {
+    const name = stream('claim-huge');
+    const huge = encodeEnvelope('huge', { name: 'huge', data: { padding: 'x'.repeat(100000) }, context: {} });
+    const small = encodeEnvelope('small', { name: 'small', data: { n: 1 }, context: {} });
+    await redis(REDIS_URL, async (client) => {
+      await client.sendCommand(['XGROUP', 'CREATE', name, 'g', '0', 'MKSTREAM']);
+      await client.sendCommand(['XADD', name, '*', 'id', 'huge', 'body', huge]);
+      await client.sendCommand(['XADD', name, '*', 'id', 'small', 'body', small]);
+      // A member that read both and died: they wait in its pending list.
+      await client.sendCommand(['XREADGROUP', 'GROUP', 'g', 'ghost', 'COUNT', '10', 'STREAMS', name, '>']);
+    });
+    const memory = new MemoryBackend();
+    const reader = new RedisStreamTransport({ url: REDIS_URL });
+    const claimed: BusMessage[] = [];
+    const claim = reader.claim.bind(reader);
+    reader.claim = async (...args) => {
+      const messages = await claim(...args);
+      claimed.push(...messages);
+      return messages;
+    };
+    const consumer = createEventBusConsumer({
+      transport: reader,
+      stream: name,
+      group: 'g',
+      consumer: 'c',
+      backends: { memory },
+      claimIdleMs: 200,
+      maxMessageBytes: 50000,
+      onError: () => undefined,
+    });
+    await waitFor(() => consumer.stats.deadLettered + consumer.stats.delivered >= 2, 'both claimed and settled', 20000);
+    await consumer.close();
+    expect(consumer.stats).toMatchObject({ claimed: 2, delivered: 1, deadLettered: 1 });
+    expect(memory.events.map((event) => event.name)).toEqual(['small']);
+    expect(claimed.find((message) => message.id === 'huge')).toMatchObject({ body: null, withheld: true, bytes: Buffer.byteLength(huge), deliveries: 2 });
+    const dead = await bus.deadLetters(name);
+    // Claiming counts a delivery: the ghost's read was the first.
+    expect(dead).toEqual([{ id: 'huge', body: huge, attempts: 2, reason: `too large: ${Buffer.byteLength(huge)} bytes, more than maxMessageBytes (50000)` }]);
+    expect(await lagOf(REDIS_URL, name, 'g')).toBe(0);
+  }, 30000);
 
   it('100 messages of 4 MiB at the default maxMessageBytes (1 MiB): all dead-lettered whole, the bodies never reach the consumer', async () => {
     const name = stream('huge');
