@@ -27,7 +27,8 @@ export const eventBusConsumerOptions = defineOptions(COMPONENT, {
   group: option.string({ nonEmpty: true }),
   /**
    * This member's name in the group. Restarting under the same name picks up what the
-   * previous run left unacked at once (Redis); another name claims it after `claimIdleMs`.
+   * previous run left unacked at once, one message at a time (Redis); another name claims
+   * it after `claimIdleMs`.
    * Default: `<hostname>-<pid>`.
    */
   consumer: option.string({ nonEmpty: true }),

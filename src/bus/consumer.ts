@@ -104,6 +104,7 @@ export class EventBusConsumer {
     const { transport, stream, group, consumer, batchSize, blockMs, claimIdleMs, claimInterval, maxMessageBytes: maxBodyBytes } = this.settings;
     let failures = 0;
     let ownPending = true;
+    let pendingCursor: string | undefined;
     let claimMore = false;
     let ensured = false;
     // The next batch is read while this one is delivered (a read-ahead of one batch).
@@ -115,11 +116,19 @@ export class EventBusConsumer {
           ensured = true;
           started();
         }
-        let batch: BusMessage[] = [];
         if (ownPending && !this.stopping) {
-          batch = await transport.readOwnPending(stream, group, consumer, batchSize, { maxBodyBytes });
-          ownPending = batch.length >= batchSize;
+          // What this member left unacked before a restart is handled one message at a time: if
+          // one of them kills the process again, the others' delivery counts do not rise with it.
+          const pending = await transport.readOwnPending(stream, group, consumer, 1, { maxBodyBytes, after: pendingCursor });
+          failures = 0;
+          if (pending.length > 0) {
+            pendingCursor = pending[0]!.ref;
+            await this.handle(pending);
+            continue;
+          }
+          ownPending = false;
         }
+        const batch: BusMessage[] = [];
         const now = Date.now();
         batch.push(...this.settler.takeDue(now, batchSize - batch.length));
         if (!this.stopping && batch.length < batchSize && (claimMore || now - this.lastClaim >= claimInterval)) {

@@ -111,7 +111,7 @@ export class RedisStreamTransport implements BusTransport {
   }
 
   async readOwnPending(stream: string, group: string, consumer: string, count: number, options: PendingReadOptions = {}): Promise<BusMessage[]> {
-    const args = ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', stream, '0'];
+    const args = ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', stream, options.after ?? '0'];
     const messages = await this.groupCommand(this.client, stream, group, args, options.maxBodyBytes);
     return this.withDeliveryCounts(stream, group, consumer, messages);
   }

@@ -53,6 +53,8 @@ export interface ReadOptions {
 
 /** What {@link BusTransport.readOwnPending} is asked for besides its count. */
 export interface PendingReadOptions {
+  /** Only messages after this one (its `ref`); default: from the oldest. */
+  after?: string;
   /** Bodies larger than this, in bytes, may be left with the broker (see {@link BusMessage.withheld}). */
   maxBodyBytes?: number;
 }
