@@ -1,4 +1,5 @@
-import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { explainPathProblem } from './path-problem';
 
@@ -217,11 +218,13 @@ export class AppendFileSink {
     this.pathChecks++;
     let current: FileIdentity | undefined;
     try {
-      current = await stat(this.filename, { bigint: true });
-    } catch (error) {
-      // Missing: reopen (and create). Another failure (a directory we may not search
-      // any more): keep writing to the file we have, the write will tell.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return;
+      // Synchronous, so that the write is issued in the same turn: an asynchronous stat
+      // leaves the event loop's backlog (milliseconds under load) between the check and
+      // the write, for logrotate to rename and compress the file in.
+      current = statSync(this.filename, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      // A directory we may not search any more: keep writing to the file we have, the write will tell.
+      return;
     }
     if (current === undefined || current.dev !== this.opened!.dev || current.ino !== this.opened!.ino) await this.discardHandle();
   }
