@@ -182,7 +182,10 @@ export class AppendFileSink {
       } catch (error) {
         await this.discardHandle();
         this.lost += lines.length;
-        this.noteFailure(error as Error, lines.length);
+        // A system error of the write (a full disk, a read-only remount) gets the same
+        // explanation as one of the open (which comes explained already).
+        const systemError = (error as NodeJS.ErrnoException).code !== undefined;
+        this.noteFailure(systemError ? await explainPathProblem(this.filename, error as Error) : (error as Error), lines.length);
       } finally {
         this.writingLines = 0;
         this.queuedBytes -= bytes;

@@ -251,3 +251,16 @@ describe('AppendFileSink.ready()', () => {
     );
   });
 });
+
+describe('AppendFileSink write failures', () => {
+  it('explains a failed write as it explains a failed open: a full disk (/dev/full)', async () => {
+    const reports: string[] = [];
+    const sink = new AppendFileSink('/dev/full', (error) => reports.push(error.message));
+    sink.write('line\n');
+    await sink.close();
+    expect(reports).toEqual([
+      "1 line(s) not written to /dev/full: cannot write /dev/full: no space left on the device (or the disk quota is used up); free some space or choose a writable path with edxDefaults({ trackingLog }) (or LoggerBackend's filename) on another disk",
+    ]);
+    expect(sink.lost).toBe(1);
+  });
+});
