@@ -33,7 +33,8 @@ function causeOf(filename: string, code: string | undefined, error: Error): stri
     case 'EISDIR':
       return `it is a directory; give the path of a file in it, e.g. ${filename.replace(/\/+$/, '')}/tracking.log`;
     case 'ENOENT':
-      return `a directory on the way does not exist and cannot be created (is a volume not mounted?); mount it or ${CHOOSE_PATH}`;
+      // mkdir succeeded, yet the file cannot be created: the path leads elsewhere or the file system refuses.
+      return `it cannot be created there (a symbolic link to a missing directory, such as a volume not mounted, or a file system that takes no files, such as /proc); mount the volume or ${CHOOSE_PATH}`;
     default:
       return `${error.message}; ${CHOOSE_PATH}`;
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppendFileSink } from '../../src/backends/append-file-sink';
@@ -226,11 +226,26 @@ describe('AppendFileSink.ready()', () => {
     await expect(sink.ready()).rejects.toThrow(`cannot write ${dir}: it is a directory; give the path of a file in it, e.g. ${dir}/tracking.log`);
   });
 
-  it('explains a read-only file system (/proc)', async () => {
-    const file = '/proc/tracking.log';
+  it('explains a file system that takes no files (/proc)', async () => {
+    const sink = new AppendFileSink('/proc/tracking.log', () => undefined);
+    await expect(sink.ready()).rejects.toThrow(
+      "cannot write /proc/tracking.log: it cannot be created there (a symbolic link to a missing directory, such as a volume not mounted, or a file system that takes no files, such as /proc); mount the volume or choose a writable path with edxDefaults({ trackingLog }) (or LoggerBackend's filename)",
+    );
+  });
+
+  it('explains a symbolic link to a directory that is not there (a volume not mounted)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'tracking.log');
+    symlinkSync(join(dir, 'mnt', 'logs', 'tracking.log'), file);
     const sink = new AppendFileSink(file, () => undefined);
-    // /proc refuses new files whoever asks, root included: ENOENT or EACCES depending on the kernel.
-    await expect(sink.ready()).rejects.toThrow(new RegExp(`^cannot write ${file}: `));
+    await expect(sink.ready()).rejects.toThrow(`cannot write ${file}: it cannot be created there (a symbolic link to a missing directory`);
+  });
+
+  it('explains permission denied, naming the uid: sysfs refuses new files to everyone, root included', async () => {
+    const sink = new AppendFileSink('/sys/tracking.log', () => undefined);
+    await expect(sink.ready()).rejects.toThrow(
+      `cannot write /sys/tracking.log: permission denied (running as uid ${process.getuid!()}); choose a writable path with edxDefaults({ trackingLog }) (or LoggerBackend's filename) or grant write access to it and its directory`,
+    );
   });
 
   it('explains a permission problem, naming the uid (in a child process; as root, the child runs as nobody)', () => {
