@@ -64,13 +64,24 @@ function demoLogin(req, _res, next) {
   next();
 }
 
-if (require.main === module) {
+/** Starts the demo: checks tracking.log first, so that a path it cannot write stops it at once. */
+async function main() {
   const { app, tracker: eventTracker } = createDemoApp();
+  try {
+    await eventTracker.ready();
+  } catch (error) {
+    console.error(error.message); // e.g. cannot write /var/log/tracking.log: permission denied (running as uid 1000); ...
+    process.exit(1);
+  }
+  // logrotate's postrotate sends SIGHUP: write what is queued and open tracking.log anew.
+  process.on('SIGHUP', () => void eventTracker.reopen());
   const server = app.listen(PORT, HOST, () => {
     console.log(`Demo course site on http://${HOST}:${PORT}/ — events go to ${TRACKING_LOG}`);
   });
   // SIGTERM / SIGINT: stop accepting, finish the requests in flight, write every event, exit.
   onShutdownSignals(server, eventTracker);
 }
+
+if (require.main === module) main();
 
 module.exports = { createDemoApp };

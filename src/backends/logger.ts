@@ -30,6 +30,12 @@ const loggerBackendOptions = defineOptions('LoggerBackend', {
    * counted and reported. Refused with `logger` or `transports`. Default: 100000.
    */
   maxQueuedLines: option.number({ min: 1, integer: true }),
+  /**
+   * The most bytes (of UTF-8) the default transport lets wait for the disk; more are
+   * dropped, counted and reported, so that large events on a slow disk cannot exhaust
+   * memory. Refused with `logger` or `transports`. Default: 67108864 (64 MiB).
+   */
+  maxQueuedBytes: option.number({ min: 1, integer: true }),
   /** The level events are logged at. Default: `'info'`. */
   level: option.string({ nonEmpty: true }),
   /**
@@ -97,8 +103,10 @@ export class LoggerBackend implements Backend {
       throw new OptionsError('LoggerBackend', `give only one of logger, transports and filename (got ${destinations.join(' and ')})`);
     }
     const ownDestination = options.logger !== undefined || options.transports !== undefined;
-    if (options.maxQueuedLines !== undefined && ownDestination) {
-      throw new OptionsError('LoggerBackend', 'maxQueuedLines bounds the default transport; with your own logger or transports, bound them yourself');
+    for (const bound of ['maxQueuedLines', 'maxQueuedBytes'] as const) {
+      if (options[bound] !== undefined && ownDestination) {
+        throw new OptionsError('LoggerBackend', `${bound} bounds the default transport; with your own logger or transports, bound them yourself`);
+      }
     }
     if (options.reportInterval !== undefined && !ownDestination) {
       throw new OptionsError(
@@ -114,7 +122,7 @@ export class LoggerBackend implements Backend {
     const defaultTransport =
       options.logger || options.transports
         ? undefined
-        : new TrackingLogTransport({ filename: options.filename, maxQueuedLines: options.maxQueuedLines });
+        : new TrackingLogTransport({ filename: options.filename, maxQueuedLines: options.maxQueuedLines, maxQueuedBytes: options.maxQueuedBytes });
     this.ownTransport = defaultTransport;
     this.logger =
       options.logger ??
@@ -185,6 +193,25 @@ export class LoggerBackend implements Backend {
   /** Lines the default transport could not write (failed writes; drops are in its `dropped`). */
   get lost(): number {
     return this.ownTransports.reduce((sum, transport) => sum + transport.lost, 0);
+  }
+
+  /**
+   * Resolves when every {@link TrackingLogTransport} of the logger (the default one
+   * included) has its file open; rejects with the first problem, an error that names
+   * the path, the cause and the fix. Await it before `listen` to fail at startup
+   * rather than lose every event. Transports of other kinds are not checked.
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.trackingLogTransports().map((transport) => transport.ready()));
+  }
+
+  /**
+   * Has every {@link TrackingLogTransport} of the logger write what it holds and open
+   * its path anew: call it on the `SIGHUP` of logrotate's `postrotate`.
+   */
+  async reopen(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.trackingLogTransports().map((transport) => transport.reopen()));
   }
 
   /** Resolves when every line logged so far has been written by every transport that can tell. */

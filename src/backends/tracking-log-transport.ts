@@ -15,6 +15,12 @@ const trackingLogTransportOptions = defineOptions('TrackingLogTransport', {
    * Default: 100000.
    */
   maxQueuedLines: option.number({ min: 1, integer: true }),
+  /**
+   * The most bytes (of UTF-8) that may wait for the disk; further lines are dropped,
+   * counted and reported like lines past `maxQueuedLines`, so that large events cannot
+   * exhaust memory before the line count is reached. Default: 67108864 (64 MiB).
+   */
+  maxQueuedBytes: option.number({ min: 1, integer: true }),
   /** The most verbose winston level this transport writes (a winston transport option). Default: every message the logger passes on. */
   level: option.string({ nonEmpty: true }),
   /** A winston format applied by this transport alone (a winston transport option). Default: none, the logger's format only. */
@@ -36,7 +42,9 @@ export type TrackingLogTransportOptions = OptionsOf<typeof trackingLogTransportO
 /**
  * A lean winston transport for `tracking.log`: each formatted message becomes one
  * line, appended in batches (one write per event-loop turn), at most
- * `maxQueuedLines` waiting. Write failures and drops are emitted as `'error'` (which
+ * `maxQueuedLines` lines and `maxQueuedBytes` bytes waiting. Before each batch it checks
+ * that the path still names the file it has open, and opens the path anew when
+ * logrotate (or anyone) renamed, deleted or replaced it. Write failures and drops are emitted as `'error'` (which
  * winston passes on to the logger) and never lose later lines. `flush()` resolves when every line received is on disk.
  */
 export class TrackingLogTransport extends TransportStream {
@@ -48,8 +56,10 @@ export class TrackingLogTransport extends TransportStream {
   constructor(given: TrackingLogTransportOptions = {}) {
     const options = trackingLogTransportOptions.check(given);
     super({ level: options.level, format: options.format, silent: options.silent });
-    const maxQueued = options.maxQueuedLines ?? 100_000;
-    this.sink = new AppendFileSink(options.filename ?? './tracking.log', (error) => this.emit('error', error), maxQueued);
+    this.sink = new AppendFileSink(options.filename ?? './tracking.log', (error) => this.emit('error', error), {
+      maxLines: options.maxQueuedLines ?? 100_000,
+      maxBytes: options.maxQueuedBytes ?? 64 * 1024 * 1024,
+    });
   }
 
   /** The file written to. */
@@ -67,7 +77,7 @@ export class TrackingLogTransport extends TransportStream {
     return this.sink.lost;
   }
 
-  /** Lines dropped because `maxQueuedLines` lines were already waiting for the disk. */
+  /** Lines dropped because `maxQueuedLines` lines or `maxQueuedBytes` bytes were already waiting for the disk. */
   get dropped(): number {
     return this.sink.dropped;
   }
@@ -80,6 +90,23 @@ export class TrackingLogTransport extends TransportStream {
   /** Appends one finished line (without its newline), as `log` does for a winston message. */
   writeLine(line: string): void {
     this.sink.write(`${line}\n`);
+  }
+
+  /**
+   * Opens the file now (creating it and its directory); rejects with an error that
+   * names the path, the cause and the fix when it cannot be appended to.
+   */
+  ready(): Promise<void> {
+    return this.sink.ready();
+  }
+
+  /**
+   * Writes what is queued, closes the file and opens the path anew for the next line:
+   * call it on the `SIGHUP` logrotate's `postrotate` sends. (A rotation is noticed
+   * before the next batch anyway; this makes the old file free at once.)
+   */
+  reopen(): Promise<void> {
+    return this.sink.reopen();
   }
 
   /** Resolves when every line received so far is on disk (or reported lost). */

@@ -179,6 +179,32 @@ export class RoutingBackend implements Backend {
     await this.settle('flush', (backend) => backend.flush?.());
   }
 
+  /**
+   * Awaits `ready()` of every backend that has one (routers nest); rejects with the
+   * first failure in backend order, once every backend has answered.
+   */
+  async ready(): Promise<void> {
+    const results = await Promise.allSettled([...this.backendMap.values()].map(async (backend) => backend.ready?.()));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * Calls `reopen()` of every backend that has one (routers nest). A failure is
+   * reported through `onError` (stage `'reopen'`), never thrown: it runs from a signal handler.
+   */
+  async reopen(): Promise<void> {
+    await Promise.all(
+      [...this.backendMap].map(async ([name, backend]) => {
+        try {
+          await backend.reopen?.();
+        } catch (thrown) {
+          this.report(toError(thrown), { stage: 'reopen', component: name });
+        }
+      }),
+    );
+  }
+
   /** Delivers everything accepted, then closes every backend. */
   async close(): Promise<void> {
     await this.settle('close', (backend) => backend.close?.());

@@ -205,6 +205,25 @@ export class Tracker {
     return this.routingBackend.flush();
   }
 
+  /**
+   * Resolves when every backend that can tell is ready to deliver (the tracking.log
+   * file is open, created if missing); rejects with the first problem, an error that
+   * names the path, the cause and the fix. Await it before `listen`:
+   * `await tracker.ready(); app.listen(...)`.
+   */
+  ready(): Promise<void> {
+    return this.routingBackend.ready();
+  }
+
+  /**
+   * Has every backend that writes to a file write what it holds and open its path
+   * anew. Never rejects (failures go to `onError`). For logrotate's `postrotate`:
+   * `process.on('SIGHUP', () => void tracker.reopen())`.
+   */
+  reopen(): Promise<void> {
+    return this.routingBackend.reopen();
+  }
+
   /** Delivers everything accepted, then closes every backend. Later emits are reported, not sent. */
   close(): Promise<void> {
     this.closed = true;

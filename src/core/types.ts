@@ -23,7 +23,7 @@ export type ProcessorFunction = (event: TrackedEvent) => TrackedEvent | void | u
 export type Processor = ProcessorFunction | { process: ProcessorFunction };
 
 /** Where a failure on the event path happened. */
-export type FailureStage = 'emit' | 'processor' | 'backend' | 'serialize' | 'drop' | 'flush' | 'close' | 'request';
+export type FailureStage = 'emit' | 'processor' | 'backend' | 'serialize' | 'drop' | 'flush' | 'close' | 'reopen' | 'request';
 
 /** What is known about a failure reported through `onError`. */
 export interface FailureInfo {
@@ -48,6 +48,13 @@ export interface Backend {
   flush?(): Promise<void>;
   /** Delivers everything accepted, then releases resources. */
   close?(): Promise<void>;
+  /**
+   * Resolves when the backend can deliver (its file is open, ...); rejects with an
+   * error that explains the problem and its fix. `Tracker.ready()` awaits it.
+   */
+  ready?(): Promise<void>;
+  /** Reopens what the backend writes to (a rotated log file). `Tracker.reopen()` calls it. */
+  reopen?(): Promise<void>;
   /**
    * Called once by the router the backend is registered with, so that the backend
    * can report its own asynchronous failures (a write error, a dropped event) to

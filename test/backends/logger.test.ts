@@ -149,7 +149,7 @@ describe('LoggerBackend', () => {
     expect(readLines(file).filter(Boolean).map((l) => JSON.parse(l).event.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(transport.dropped).toBe(40);
     expect(failures.map(([error]) => error.message)).toEqual([
-      expect.stringMatching(/^10 lines are waiting for .*; dropping lines until the disk catches up$/),
+      expect.stringMatching(/^10 lines \(\d+ bytes\) are waiting for .*, the most allowed \(10 lines, 67108864 bytes\); dropping lines until the disk catches up$/),
       expect.stringMatching(/^40 line\(s\) were dropped while .* could not keep up$/),
     ]);
     tracker.emit('after', { i: 50 });

@@ -27,7 +27,7 @@ describe('TrackingLogTransport options', () => {
 
   it("refuses winston's handleExceptions, which would write non-event lines into tracking.log", () => {
     expect(() => new TrackingLogTransport({ handleExceptions: true } as never)).toThrow(
-      /^TrackingLogTransport: unknown option 'handleExceptions'; valid options: filename, maxQueuedLines, level, format, silent$/,
+      /^TrackingLogTransport: unknown option 'handleExceptions'; valid options: filename, maxQueuedLines, maxQueuedBytes, level, format, silent$/,
     );
   });
 
