@@ -88,6 +88,10 @@ export interface DefaultTrackerApi {
   flush(): Promise<void>;
   /** Delivers everything accepted, then closes every backend; see {@link Tracker.close}. */
   close(): Promise<void>;
+  /** Rejects, explaining the fix, when a backend cannot write where it should; see {@link Tracker.ready}. */
+  ready(): Promise<void>;
+  /** Has every file-writing backend open its path anew (after a rotation); see {@link Tracker.reopen}. */
+  reopen(): Promise<void>;
 }
 
 /** The default tracker's API as one object: see {@link DefaultTrackerApi}. */
@@ -101,6 +105,8 @@ export const tracker: DefaultTrackerApi = Object.freeze({
   resolveContext: () => getTracker().resolveContext(),
   flush: () => defaultTrackerAsync((t) => t.flush()),
   close: () => defaultTrackerAsync((t) => t.close()),
+  ready: () => defaultTrackerAsync((t) => t.ready()),
+  reopen: () => defaultTrackerAsync((t) => t.reopen()),
 });
 
 /** `use(getTracker())`, with a missing default tracker as a rejection rather than a throw. */

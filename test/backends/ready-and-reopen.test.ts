@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
 import { createTracker, edxDefaults, LoggerBackend, MemoryBackend, OptionsError, RoutingBackend, Tracker, TrackingLogTransport, type Backend, type FailureInfo } from '../../src';
+import { registerTracker, tracker as trackerApi, unregisterTracker } from '../../src/core/registry';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'et-ready-'));
 
@@ -96,5 +97,29 @@ describe('LoggerBackend maxQueuedBytes', () => {
     expect(() => new LoggerBackend({ transports: [], maxQueuedBytes: 10 })).toThrow(
       new OptionsError('LoggerBackend', 'maxQueuedBytes bounds the default transport; with your own logger or transports, bound them yourself'),
     );
+  });
+});
+
+describe('the imported tracker object', () => {
+  afterEach(() => unregisterTracker());
+
+  it('has ready() and reopen() of the default tracker, as the README uses them', async () => {
+    const dir = tempDir();
+    const blocker = join(dir, 'file');
+    writeFileSync(blocker, '');
+    registerTracker(createTracker(edxDefaults({ trackingLog: join(blocker, 'tracking.log') })));
+    await expect(trackerApi.ready()).rejects.toThrow(`${blocker} is a file, not a directory`);
+    await trackerApi.close();
+
+    let reopened = 0;
+    registerTracker(new Tracker({ backends: { file: { send: () => undefined, reopen: async () => void reopened++ } } }));
+    await expect(trackerApi.ready()).resolves.toBeUndefined();
+    await trackerApi.reopen();
+    expect(reopened).toBe(1);
+  });
+
+  it('rejects ready() and reopen() without a default tracker, naming the fix', async () => {
+    await expect(trackerApi.ready()).rejects.toThrow(/No tracker is registered as 'default'/);
+    await expect(trackerApi.reopen()).rejects.toThrow(/registerTracker\(tracker\)/);
   });
 });
