@@ -18,6 +18,9 @@ export interface QueueLimits {
   maxBytes: number;
 }
 
+/** The limits of the default transport: 100,000 lines, 64 MiB. */
+export const DEFAULT_QUEUE_LIMITS: Readonly<QueueLimits> = Object.freeze({ maxLines: 100_000, maxBytes: 64 * 1024 * 1024 });
+
 /** The file a handle was opened on, as `stat` names it: `dev` and `ino`. */
 interface FileIdentity {
   dev: bigint;
@@ -82,7 +85,7 @@ export class AppendFileSink {
   constructor(
     readonly filename: string,
     private readonly onError: (error: Error) => void,
-    readonly limits: QueueLimits = { maxLines: 100_000, maxBytes: 64 * 1024 * 1024 },
+    readonly limits: QueueLimits = DEFAULT_QUEUE_LIMITS,
   ) {}
 
   /** Queues one line (its newline included), or drops it when the queue is full. */

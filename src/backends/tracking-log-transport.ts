@@ -1,7 +1,7 @@
 import type winston = require('winston');
 import TransportStream = require('winston-transport');
 import { defineOptions, option, type OptionsOf } from '../core/options';
-import { AppendFileSink } from './append-file-sink';
+import { AppendFileSink, DEFAULT_QUEUE_LIMITS } from './append-file-sink';
 
 /** The key under which winston formats put the finished line (triple-beam's `MESSAGE`). */
 const MESSAGE = Symbol.for('message');
@@ -57,8 +57,8 @@ export class TrackingLogTransport extends TransportStream {
     const options = trackingLogTransportOptions.check(given);
     super({ level: options.level, format: options.format, silent: options.silent });
     this.sink = new AppendFileSink(options.filename ?? './tracking.log', (error) => this.emit('error', error), {
-      maxLines: options.maxQueuedLines ?? 100_000,
-      maxBytes: options.maxQueuedBytes ?? 64 * 1024 * 1024,
+      maxLines: options.maxQueuedLines ?? DEFAULT_QUEUE_LIMITS.maxLines,
+      maxBytes: options.maxQueuedBytes ?? DEFAULT_QUEUE_LIMITS.maxBytes,
     });
   }
 

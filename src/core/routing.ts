@@ -194,15 +194,9 @@ export class RoutingBackend implements Backend {
    * reported through `onError` (stage `'reopen'`), never thrown: it runs from a signal handler.
    */
   async reopen(): Promise<void> {
-    await Promise.all(
-      [...this.backendMap].map(async ([name, backend]) => {
-        try {
-          await backend.reopen?.();
-        } catch (thrown) {
-          this.report(toError(thrown), { stage: 'reopen', component: name });
-        }
-      }),
-    );
+    await this.eachBackend('reopen', async (backend) => {
+      await backend.reopen?.();
+    });
   }
 
   /** Delivers everything accepted, then closes every backend. */
@@ -221,13 +215,20 @@ export class RoutingBackend implements Backend {
         this.report(new Error(`${events} sent to '${name}' did not settle within closeTimeout (${this.closeTimeout} ms); no longer waiting for them`), { stage, component: name });
       }
     }
+    await this.eachBackend(stage, async (backend, name) => {
+      const result = step(backend);
+      if (result && (await beforeDeadline(result, deadline)) === 'late') {
+        this.report(new Error(`${stage}() did not finish within closeTimeout (${this.closeTimeout} ms); no longer waiting for it`), { stage, component: name });
+      }
+    });
+  }
+
+  /** Runs `step` on every backend at once; what a step throws is reported under `stage`, never thrown. */
+  private async eachBackend(stage: 'flush' | 'close' | 'reopen', step: (backend: Backend, name: string) => Promise<void>): Promise<void> {
     await Promise.all(
       [...this.backendMap].map(async ([name, backend]) => {
         try {
-          const result = step(backend);
-          if (result && (await beforeDeadline(result, deadline)) === 'late') {
-            this.report(new Error(`${stage}() did not finish within closeTimeout (${this.closeTimeout} ms); no longer waiting for it`), { stage, component: name });
-          }
+          await step(backend, name);
         } catch (thrown) {
           this.report(toError(thrown), { stage, component: name });
         }
