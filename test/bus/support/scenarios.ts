@@ -25,11 +25,16 @@ export function removeTempFiles(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** The `(producer, seq)` keys of a tracking.log written by the consumers (legacy lines), and problems seen. */
+/**
+ * The `(producer, seq)` keys of a tracking.log written by the consumers (legacy lines), and problems seen.
+ * Only complete lines count: a consumer may be writing the last one as the file is read (a line
+ * never finished stays out, so the event shows as missing in the final comparison).
+ */
 export function readTrackingLog(file: string): { keys: string[]; badTimes: number; lines: number } {
   if (!existsSync(file)) return { keys: [], badTimes: 0, lines: 0 };
   const text = readFileSync(file, 'utf8');
-  const lines = text.split('\n').filter((line) => line !== '');
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  const lines = complete.split('\n').filter((line) => line !== '');
   let badTimes = 0;
   const keys = lines.map((line) => {
     const record = JSON.parse(line) as { event: { producer: number; seq: number }; time: string; event_type: string };
