@@ -6,8 +6,8 @@ import { isPlainObject } from '../encoding/objects';
 export interface RedisClientLike {
   readonly isOpen: boolean;
   connect(): Promise<unknown>;
-  sendCommand(args: string[]): Promise<unknown>;
-  multi(): { addCommand(args: string[]): unknown; exec(): Promise<unknown>; execAsPipeline(): Promise<unknown> };
+  sendCommand(args: (string | Buffer)[], options?: { typeMapping?: Record<number, unknown> }): Promise<unknown>;
+  multi(): { addCommand(args: (string | Buffer)[]): unknown; exec(): Promise<unknown>; execAsPipeline(): Promise<unknown> };
   duplicate(): RedisClientLike;
   on(event: 'error', listener: (error: Error) => void): unknown;
   close?(): Promise<void>;
@@ -51,6 +51,25 @@ export const redisStreamTransportOptions = defineOptions('RedisStreamTransport',
    * Default: `'script'`.
    */
   publishWith: option.oneOf(['script', 'pipeline'] as const),
+  /**
+   * The wire format of the stream entries. `'envelope'`: ours, one `id` and one `body`
+   * (the JSON envelope) per entry, read only by this package's consumer. `'openedx'`:
+   * openedx/event-bus-redis's, as the LMS writes tracking events with
+   * `EVENT_BUS_PRODUCER` set: the headers `type`, `id`, `source`, `time`,
+   * `minorversion`, `sourcehost`, `sourcelib` and `event_data`, the schemaless Avro of
+   * the `org.openedx.analytics.tracking.event.emitted.v1` signal's `TrackingLogData`
+   * (needs the `avsc` package). Its stream is `<EVENT_BUS_TOPIC_PREFIX>-analytics` (see
+   * `openedxStreamName`). Default: `'envelope'`.
+   */
+  format: option.oneOf(['envelope', 'openedx'] as const),
+  /**
+   * With format `'openedx'`: each add trims the stream to about this many entries
+   * (`XADD ... MAXLEN ~`), as event-bus-redis does with `EVENT_BUS_REDIS_STREAM_MAX_LEN`;
+   * 0 never trims. Entries no group has read yet are trimmed too. Default: 10000.
+   */
+  maxLength: option.number({ min: 0, integer: true }),
+  /** With format `'openedx'`: the `source` header, `openedx/<service>/web` in Open edX. Default: `'openedx/eventtracking/web'`. */
+  source: option.string({ nonEmpty: true }),
   /** Receives connection errors (throttled) until a bus component binds its own reporter. Default: one line on stderr per report. */
   onError: option.function<ErrorReporter>(),
   /** The shortest time, in ms, between two connection-error reports. Default: 5000. */

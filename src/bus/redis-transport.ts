@@ -4,8 +4,11 @@ import { ThrottledReporter } from '../core/throttled-reporter';
 import type { ErrorReporter } from '../core/types';
 import { requireOptional } from './optional-require';
 import { redisStreamTransportOptions, type RedisClientLike, type RedisStreamTransportOptions } from './redis-transport-options';
-import { autoclaimReply, compareStreamIds, errorText, groupInfo, pairsOf, pendingCounts, readReply } from './redis-replies';
-import { BOUNDED_READ, DEAD_LETTER_IN_PLACE, PUBLISH, refusesScripts, type RedisScript } from './redis-scripts';
+import { autoclaimReply, compareStreamIds, errorText, groupInfo, pairsOf, pendingCounts, readReply, type EntryReader } from './redis-replies';
+import { BOUNDED_READ, DEAD_LETTER_ENTRY, DEAD_LETTER_IN_PLACE, PUBLISH, PUBLISH_FIELDS, refusesScripts, type RedisScript } from './redis-scripts';
+import { decodeEnvelope } from './envelope';
+import { AS_BYTES, openedxEntriesToMessages } from './openedx-entries';
+import { checkOpenedxFormatAvailable, defaultOpenedxSource, openedxEntryFields, type OpenedxSource } from './openedx-format';
 import type { BusMessage, BusRecord, BusTransport, ClaimOptions, DeadLetterInfo, PendingReadOptions, ReadOptions } from './transport';
 
 export type { RedisClientLike, RedisStreamTransportOptions } from './redis-transport-options';
@@ -28,6 +31,12 @@ export type { RedisClientLike, RedisStreamTransportOptions } from './redis-trans
  * It never trims with `MAXLEN`: under a slow consumer that deletes events no group has
  * read. Trim with {@link RedisStreamTransport.trimAcked} (only entries every group has
  * acked), or leave retention to operators.
+ *
+ * With `format: 'openedx'` it reads and writes event-bus-redis's entries instead (see
+ * the option): it publishes what the LMS publishes, trimmed as the LMS trims, and its
+ * reads turn each entry into an envelope for the consumer, or mark it `unusable`.
+ * Reads then come whole (no body is left with the server), and a dead letter copies
+ * the entry's own fields.
  */
 export class RedisStreamTransport implements BusTransport {
   readonly kind = 'redis';
@@ -44,6 +53,11 @@ export class RedisStreamTransport implements BusTransport {
   private publishWith: 'script' | 'pipeline';
   /** Whether reads can run in scripts (false once the server has refused one). */
   private readInScripts = true;
+  /** With format 'openedx': the producer the header fields name. */
+  private readonly openedx?: OpenedxSource;
+  /** With format 'openedx': `MAXLEN ~` of each add ('0': none). */
+  private readonly maxLength: string;
+  private readonly toMessages?: EntryReader;
 
   /** The options of a RedisStreamTransport; `createTracker` and `edxDefaults({ bus })` check configuration data with it. */
   static readonly options = redisStreamTransportOptions;
@@ -54,6 +68,16 @@ export class RedisStreamTransport implements BusTransport {
     if (options.client && forOwnClient.length > 0) {
       throw new OptionsError('RedisStreamTransport', `give client, or ${forOwnClient.join(' and ')} for the client this transport creates, not both`);
     }
+    const openedxOnly = (['maxLength', 'source'] as const).filter((key) => options[key] !== undefined);
+    if (options.format !== 'openedx' && openedxOnly.length > 0) {
+      throw new OptionsError('RedisStreamTransport', `${openedxOnly.join(' and ')} belong${openedxOnly.length > 1 ? '' : 's'} to format 'openedx': give format: 'openedx' too, or leave ${openedxOnly.length > 1 ? 'them' : 'it'} out`);
+    }
+    if (options.format === 'openedx') {
+      checkOpenedxFormatAvailable();
+      this.openedx = { ...defaultOpenedxSource(), ...(options.source === undefined ? {} : { source: options.source }) };
+      this.toMessages = openedxEntriesToMessages;
+    }
+    this.maxLength = String(options.maxLength ?? 10000);
     this.publishWith = options.publishWith ?? 'script';
     const suffix = options.deadLetterSuffix ?? ':dead';
     this.deadLetterStream = (stream) => `${stream}${suffix}`;
@@ -83,6 +107,7 @@ export class RedisStreamTransport implements BusTransport {
   async publish(stream: string, records: readonly BusRecord[]): Promise<void> {
     if (records.length === 0) return;
     const client = await this.ready(this.client);
+    if (this.openedx) return this.publishOpenedx(client, stream, records, this.openedx);
     if (this.publishWith === 'script') {
       const args: string[] = [];
       for (const record of records) args.push(record.id, record.body);
@@ -98,6 +123,24 @@ export class RedisStreamTransport implements BusTransport {
     // One pipeline (not a transaction): several times cheaper in node-redis than a command per promise.
     const pipeline = client.multi();
     for (const record of records) pipeline.addCommand(['XADD', stream, '*', 'id', record.id, 'body', record.body]);
+    await pipeline.execAsPipeline();
+  }
+
+  /** Publishes `records` as event-bus-redis's entries (the envelope decoded back to its event, encoded again). */
+  private async publishOpenedx(client: RedisClientLike, stream: string, records: readonly BusRecord[], from: OpenedxSource): Promise<void> {
+    const entries = records.map((record) => openedxEntryFields(record.id, decodeEnvelope(record.body).event, from));
+    if (this.publishWith === 'script') {
+      try {
+        await this.runScript(client, PUBLISH_FIELDS, [stream], [this.maxLength, String(entries[0]!.length), ...entries.flat()]);
+        return;
+      } catch (error) {
+        if (!refusesScripts(errorText(error))) throw error;
+        this.publishWith = 'pipeline';
+      }
+    }
+    const trim = this.maxLength === '0' ? [] : ['MAXLEN', '~', this.maxLength];
+    const pipeline = client.multi();
+    for (const fields of entries) pipeline.addCommand(['XADD', stream, ...trim, '*', ...fields]);
     await pipeline.execAsPipeline();
   }
 
@@ -140,7 +183,7 @@ export class RedisStreamTransport implements BusTransport {
     const key = `${stream}\u0000${group}`;
     const cursor = this.cursors.get(key) ?? '0-0';
     const args = ['XAUTOCLAIM', stream, group, consumer, String(options.minIdleMs), cursor, 'COUNT', String(options.count)];
-    const reply = autoclaimReply(await this.boundedRead(client, stream, args, options.maxBodyBytes));
+    const reply = autoclaimReply(await this.boundedRead(client, stream, args, options.maxBodyBytes), this.toMessages);
     this.cursors.set(key, reply.cursor);
     return this.withDeliveryCounts(stream, group, consumer, reply.messages);
   }
@@ -161,6 +204,11 @@ export class RedisStreamTransport implements BusTransport {
       'source_ref', message.ref,
       'at', new Date().toISOString(),
     ]; // prettier-ignore
+    if (this.openedx) {
+      // The entry as the producer wrote it (binary event_data included), then why it is here.
+      await this.runScript(client, DEAD_LETTER_ENTRY, [stream, this.deadLetterStream(stream)], [message.ref, group, ...fields]);
+      return;
+    }
     if (message.withheld) {
       // The client never had the body: the server copies it.
       await this.runScript(client, DEAD_LETTER_IN_PLACE, [stream, this.deadLetterStream(stream)], [message.ref, group, message.id, ...fields]);
@@ -220,16 +268,17 @@ export class RedisStreamTransport implements BusTransport {
   private async groupCommand(connection: RedisClientLike, stream: string, group: string, args: string[], maxBodyBytes?: number): Promise<BusMessage[]> {
     const client = await this.ready(connection);
     try {
-      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream);
+      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream, this.toMessages);
     } catch (error) {
       if (!errorText(error).includes('NOGROUP')) throw error;
       await this.ensureGroup(stream, group);
-      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream);
+      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream, this.toMessages);
     }
   }
 
   /** Runs a read that does not block, leaving bodies over `maxBodyBytes` with the server when scripts are allowed. */
   private async boundedRead(client: RedisClientLike, stream: string, args: string[], maxBodyBytes?: number): Promise<unknown> {
+    if (this.openedx) return client.sendCommand(args, AS_BYTES); // binary fields: no script reads them
     if (maxBodyBytes === undefined || !this.readInScripts) return client.sendCommand(args);
     try {
       return await this.runScript(client, BOUNDED_READ, [stream], [String(maxBodyBytes), ...args]);
@@ -241,7 +290,7 @@ export class RedisStreamTransport implements BusTransport {
   }
 
   /** EVALSHA, or EVAL when the server does not have the script yet. */
-  private async runScript(client: RedisClientLike, script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
+  private async runScript(client: RedisClientLike, script: RedisScript, keys: string[], args: (string | Buffer)[]): Promise<unknown> {
     try {
       return await client.sendCommand(['EVALSHA', script.sha, String(keys.length), ...keys, ...args]);
     } catch (error) {
