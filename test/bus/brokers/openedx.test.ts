@@ -14,7 +14,10 @@ import type { TrackedEvent } from '../../../src/core/types';
 import { EventTime } from '../../../src/encoding/timestamp';
 import { deleteRedisStreams, describeWithRedis, REDIS_URL, uniqueStream } from '../support/brokers';
 import { describeWithPythonAvro, pythonDecode, pythonProduce, type PythonEvent } from '../support/openedx-side';
-import { waitFor } from '../support/scenarios';
+import { removeTempFiles, tempFile, waitFor } from '../support/scenarios';
+import { createTracker } from '../../../src/config/create-tracker';
+import { edxDefaults } from '../../../src/config/edx-defaults';
+import { decodeOpenedxEntry } from '../../../src/bus/openedx-format';
 
 const streams: string[] = [];
 const stream = (label: string): string => {
@@ -77,6 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeTempFiles();
   await deleteRedisStreams(REDIS_URL, streams);
   if (client.isOpen) await client.close();
 });
@@ -147,6 +151,18 @@ describeWithRedis('the openedx format on Redis', () => {
         'unknown type "org.openedx.learning.course.enrollment.created.v1" (this consumer reads org.openedx.analytics.tracking.event.emitted.v1)',
       );
     });
+  });
+
+  it("edxDefaults({ bus }) with redis.format 'openedx' publishes the censored events as event-bus-redis entries", async () => {
+    const name = stream('edx-defaults');
+    const tracker = createTracker(edxDefaults({ trackingLog: tempFile('tracking.log'), bus: { stream: name, redis: { url: REDIS_URL, format: 'openedx', max_length: 500 } } as never }));
+    tracker.emit('edx.test', { form: { password: 'secret' } });
+    await tracker.close();
+    const [entry, ...more] = await entries(name);
+    expect(more).toHaveLength(0);
+    expect(entry!.fields.get('type')!.toString()).toBe('org.openedx.analytics.tracking.event.emitted.v1');
+    const { event } = decodeOpenedxEntry(entry!.fields, entry!.ref);
+    expect(event).toMatchObject({ name: 'edx.test', data: { form: { password: '********' } } });
   });
 
   it('round trip: our producer to our consumer, with a backend that fails twice: acked only after it succeeds', async () => {
