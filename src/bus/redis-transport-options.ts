@@ -1,6 +1,7 @@
-import { defineOptions, option, type OptionsOf } from '../core/options';
+import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import type { ErrorReporter } from '../core/types';
 import { isPlainObject } from '../encoding/objects';
+import { checkOpenedxFormatAvailable, defaultOpenedxSource, type OpenedxSource } from './openedx-format';
 
 /** The part of a node-redis (v5 or later) client this transport uses. */
 export interface RedisClientLike {
@@ -78,3 +79,34 @@ export const redisStreamTransportOptions = defineOptions('RedisStreamTransport',
 
 /** Options of {@link RedisStreamTransport}. */
 export type RedisStreamTransportOptions = OptionsOf<typeof redisStreamTransportOptions.fields>;
+
+/**
+ * With format `'openedx'`, the producer its header fields name (avsc loaded now: a missing
+ * package is a construction error); otherwise undefined, and the format's own options
+ * are refused.
+ */
+export function openedxProducer(options: RedisStreamTransportOptions): OpenedxSource | undefined {
+  if (options.format !== 'openedx') {
+    const given = (['maxLength', 'source'] as const).filter((key) => options[key] !== undefined);
+    if (given.length > 0) {
+      const [verb, pronoun] = given.length > 1 ? ['belong', 'them'] : ['belongs', 'it'];
+      throw new OptionsError('RedisStreamTransport', `${given.join(' and ')} ${verb} to format 'openedx': give format: 'openedx' too, or leave ${pronoun} out`);
+    }
+    return undefined;
+  }
+  checkOpenedxFormatAvailable();
+  return { ...defaultOpenedxSource(), ...(options.source === undefined ? {} : { source: options.source }) };
+}
+
+/** Closes a client: at once (`force`, a blocked reader) or after its replies. */
+export async function closeClient(client: RedisClientLike, force: boolean): Promise<void> {
+  if (!client.isOpen) return;
+  try {
+    if (force && client.destroy) client.destroy();
+    else if (client.close) await client.close();
+    else if (client.quit) await client.quit();
+    else client.destroy?.();
+  } catch {
+    client.destroy?.();
+  }
+}

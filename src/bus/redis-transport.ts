@@ -3,12 +3,12 @@ import { OptionsError } from '../core/options';
 import { ThrottledReporter } from '../core/throttled-reporter';
 import type { ErrorReporter } from '../core/types';
 import { requireOptional } from './optional-require';
-import { redisStreamTransportOptions, type RedisClientLike, type RedisStreamTransportOptions } from './redis-transport-options';
+import { closeClient, openedxProducer, redisStreamTransportOptions, type RedisClientLike, type RedisStreamTransportOptions } from './redis-transport-options';
 import { autoclaimReply, compareStreamIds, errorText, groupInfo, pairsOf, pendingCounts, readReply, type EntryReader } from './redis-replies';
-import { BOUNDED_READ, DEAD_LETTER_ENTRY, DEAD_LETTER_IN_PLACE, PUBLISH, PUBLISH_FIELDS, refusesScripts, type RedisScript } from './redis-scripts';
-import { decodeEnvelope } from './envelope';
+import { BOUNDED_READ, DEAD_LETTER_ENTRY, DEAD_LETTER_IN_PLACE, refusesScripts, type RedisScript } from './redis-scripts';
+import { envelopeBatch, openedxBatch } from './redis-batches';
 import { AS_BYTES, openedxEntriesToMessages } from './openedx-entries';
-import { checkOpenedxFormatAvailable, defaultOpenedxSource, openedxEntryFields, type OpenedxSource } from './openedx-format';
+import type { OpenedxSource } from './openedx-format';
 import type { BusMessage, BusRecord, BusTransport, ClaimOptions, DeadLetterInfo, PendingReadOptions, ReadOptions } from './transport';
 
 export type { RedisClientLike, RedisStreamTransportOptions } from './redis-transport-options';
@@ -68,15 +68,8 @@ export class RedisStreamTransport implements BusTransport {
     if (options.client && forOwnClient.length > 0) {
       throw new OptionsError('RedisStreamTransport', `give client, or ${forOwnClient.join(' and ')} for the client this transport creates, not both`);
     }
-    const openedxOnly = (['maxLength', 'source'] as const).filter((key) => options[key] !== undefined);
-    if (options.format !== 'openedx' && openedxOnly.length > 0) {
-      throw new OptionsError('RedisStreamTransport', `${openedxOnly.join(' and ')} belong${openedxOnly.length > 1 ? '' : 's'} to format 'openedx': give format: 'openedx' too, or leave ${openedxOnly.length > 1 ? 'them' : 'it'} out`);
-    }
-    if (options.format === 'openedx') {
-      checkOpenedxFormatAvailable();
-      this.openedx = { ...defaultOpenedxSource(), ...(options.source === undefined ? {} : { source: options.source }) };
-      this.toMessages = openedxEntriesToMessages;
-    }
+    this.openedx = openedxProducer(options);
+    if (this.openedx) this.toMessages = openedxEntriesToMessages;
     this.maxLength = String(options.maxLength ?? 10000);
     this.publishWith = options.publishWith ?? 'script';
     const suffix = options.deadLetterSuffix ?? ':dead';
@@ -107,12 +100,10 @@ export class RedisStreamTransport implements BusTransport {
   async publish(stream: string, records: readonly BusRecord[]): Promise<void> {
     if (records.length === 0) return;
     const client = await this.ready(this.client);
-    if (this.openedx) return this.publishOpenedx(client, stream, records, this.openedx);
+    const batch = this.openedx ? openedxBatch(stream, records, this.openedx, this.maxLength) : envelopeBatch(stream, records);
     if (this.publishWith === 'script') {
-      const args: string[] = [];
-      for (const record of records) args.push(record.id, record.body);
       try {
-        await this.runScript(client, PUBLISH, [stream], args);
+        await this.runScript(client, batch.script, [stream], batch.scriptArgs);
         return;
       } catch (error) {
         // A server (or ACL) that refuses scripts: use plain XADDs from now on.
@@ -122,25 +113,7 @@ export class RedisStreamTransport implements BusTransport {
     }
     // One pipeline (not a transaction): several times cheaper in node-redis than a command per promise.
     const pipeline = client.multi();
-    for (const record of records) pipeline.addCommand(['XADD', stream, '*', 'id', record.id, 'body', record.body]);
-    await pipeline.execAsPipeline();
-  }
-
-  /** Publishes `records` as event-bus-redis's entries (the envelope decoded back to its event, encoded again). */
-  private async publishOpenedx(client: RedisClientLike, stream: string, records: readonly BusRecord[], from: OpenedxSource): Promise<void> {
-    const entries = records.map((record) => openedxEntryFields(record.id, decodeEnvelope(record.body).event, from));
-    if (this.publishWith === 'script') {
-      try {
-        await this.runScript(client, PUBLISH_FIELDS, [stream], [this.maxLength, String(entries[0]!.length), ...entries.flat()]);
-        return;
-      } catch (error) {
-        if (!refusesScripts(errorText(error))) throw error;
-        this.publishWith = 'pipeline';
-      }
-    }
-    const trim = this.maxLength === '0' ? [] : ['MAXLEN', '~', this.maxLength];
-    const pipeline = client.multi();
-    for (const fields of entries) pipeline.addCommand(['XADD', stream, ...trim, '*', ...fields]);
+    for (const command of batch.commands()) pipeline.addCommand(command);
     await pipeline.execAsPipeline();
   }
 
@@ -338,17 +311,5 @@ export class RedisStreamTransport implements BusTransport {
       });
     });
     return client;
-  }
-}
-
-async function closeClient(client: RedisClientLike, force: boolean): Promise<void> {
-  if (!client.isOpen) return;
-  try {
-    if (force && client.destroy) client.destroy();
-    else if (client.close) await client.close();
-    else if (client.quit) await client.quit();
-    else client.destroy?.();
-  } catch {
-    client.destroy?.();
   }
 }
