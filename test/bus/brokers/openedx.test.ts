@@ -13,7 +13,7 @@ import { Tracker } from '../../../src/core/tracker';
 import type { TrackedEvent } from '../../../src/core/types';
 import { EventTime } from '../../../src/encoding/timestamp';
 import { deleteRedisStreams, describeWithRedis, REDIS_URL, uniqueStream } from '../support/brokers';
-import { describeWithPythonAvro, pythonDecode, pythonProduce, type PythonEvent } from '../support/openedx-side';
+import { describeWithPythonAvro, pythonConsume, pythonDecode, pythonProduce, type PythonEvent } from '../support/openedx-side';
 import { removeTempFiles, tempFile, waitFor } from '../support/scenarios';
 import { createTracker } from '../../../src/config/create-tracker';
 import { edxDefaults } from '../../../src/config/edx-defaults';
@@ -114,6 +114,14 @@ describeWithRedis('the openedx format on Redis', () => {
         expect(JSON.parse(record.data)).toEqual(sent[i]!.data);
         expect(JSON.parse(record.context)).toEqual(sent[i]!.context);
       });
+      // The whole entry as event-bus-redis's consumer parses it: UUID(), fromisoformat(), int(), a tuple of ints.
+      const read = pythonConsume(written.map((entry) => entry.fields));
+      read.forEach((reading, i) => {
+        expect(reading).toMatchObject({ type: 'org.openedx.analytics.tracking.event.emitted.v1', id: header(written[i]!, 'id'), source: 'openedx/notes/web', minorversion: 0 });
+        expect(reading.time).toBe(header(written[i]!, 'time'));
+        expect(reading.sourcelib).toEqual([11, 2, 0]);
+        expect(reading.tracking_log).toEqual({ name: sent[i]!.name, timestamp: decoded[i]!.timestamp, data: sent[i]!.data, context: sent[i]!.context });
+      });
     });
 
     it('our consumer reads what the Python side wrote: each event once, acked after delivery; an unknown type and a message too large are dead-lettered as they were', async () => {
@@ -121,16 +129,19 @@ describeWithRedis('the openedx format on Redis', () => {
       const sent = pythonEvents(20);
       const produced = pythonProduce(sent);
       const foreign = produced[5]!.map((value, i) => (i === 1 ? 'org.openedx.learning.course.enrollment.created.v1' : value));
+      // The right type, but event_data cut short: not the schema's encoding.
+      const garbled = produced[7]!.map((value, i, all) => (all[i - 1] === 'event_data' ? (value as Buffer).subarray(0, 20) : value));
       for (const [i, fields] of produced.entries()) {
         await xadd(name, fields);
         if (i === 4) await xadd(name, foreign);
+        if (i === 6) await xadd(name, garbled);
       }
       const memory = new MemoryBackend();
       const reader = consumer(name, { memory });
       await reader.start();
-      await waitFor(() => memory.events.length + reader.stats.deadLettered >= 21, 'every entry settled', 30000);
+      await waitFor(() => memory.events.length + reader.stats.deadLettered >= 22, 'every entry settled', 30000);
       await reader.close();
-      expect(reader.stats).toMatchObject({ delivered: 19, deadLettered: 2, duplicates: 0 });
+      expect(reader.stats).toMatchObject({ delivered: 19, deadLettered: 3, duplicates: 0 });
       expect(produced[1]!.at(-1)!.length).toBeGreaterThan(1024 * 1024 - 1000); // the largest delivered: near the limit
       sent.splice(2, 1); // too large
       memory.events.forEach((event, i) => {
@@ -141,8 +152,9 @@ describeWithRedis('the openedx format on Redis', () => {
         expect(event.context).toEqual(sent[i]!.context);
       });
       expect(await pending(name, 'event_routing_backends')).toBe(0);
-      const [tooLarge, dead, ...more] = await entries(`${name}:dead`);
+      const [tooLarge, dead, cut, ...more] = await entries(`${name}:dead`);
       expect(more).toHaveLength(0);
+      expect(cut!.fields.get('reason')!.toString()).toMatch(/^event_data is not the Avro encoding of org.openedx.analytics.tracking.event.emitted.v1 \(/);
       expect(tooLarge!.fields.get('reason')!.toString()).toMatch(/^too large: 10\d{5} bytes, more than maxMessageBytes \(1048576\)$/);
       expect(tooLarge!.fields.get('event_data')).toEqual(produced[2]!.at(-1));
       // The entry as the Python producer wrote it, binary event_data included, then why it is there.
@@ -174,15 +186,31 @@ describeWithRedis('the openedx format on Redis', () => {
     const memory = new MemoryBackend();
     let failures = 0;
     const flaky = { send: () => (failures++ < 2 ? Promise.reject(new Error('LRS down')) : undefined) };
-    const reader = consumer(name, { memory, flaky }, { batchSize: 50 });
+    const reported: string[] = [];
+    const reader = consumer(name, { memory, flaky }, { batchSize: 50, onError: (error: Error) => reported.push(error.message) });
     await reader.start();
     await waitFor(() => reader.stats.delivered >= 200, 'every event delivered', 30000);
     await reader.close();
     expect(reader.stats.retried).toBeGreaterThan(0);
+    expect(reported.some((message) => message.includes('flaky: LRS down'))).toBe(true);
     expect(reader.stats.deadLettered).toBe(0);
     expect(new Set(memory.events.map((event) => (event.data as { i: number }).i)).size).toBe(200);
     expect(memory.events[0]!.context).toEqual({ user_id: 0, username: WIDE });
     expect(await pending(name, 'event_routing_backends')).toBe(0);
+  });
+
+  it("with publishWith 'pipeline' (a server refusing scripts) writes the same entries, trimmed the same", async () => {
+    const name = stream('pipeline');
+    const transport = new RedisStreamTransport({ url: REDIS_URL, format: 'openedx', publishWith: 'pipeline', maxLength: 100 });
+    const tracker = new Tracker({ backends: { bus: new EventBusBackend({ transport, stream: name, batchSize: 50 }) } });
+    for (let i = 0; i < 1000; i++) tracker.emit('edx.test', { i, text: WIDE });
+    await tracker.close();
+    const written = await entries(name);
+    expect(written.length).toBeGreaterThanOrEqual(100);
+    expect(written.length).toBeLessThan(1000);
+    expect([...written[0]!.fields.keys()]).toEqual(['type', 'id', 'source', 'time', 'minorversion', 'sourcehost', 'sourcelib', 'event_data']);
+    const last = decodeOpenedxEntry(written.at(-1)!.fields, written.at(-1)!.ref).event;
+    expect(last.data).toEqual({ i: 999, text: WIDE });
   });
 
   it('claims what a dead member left unacked, and trims the stream to about maxLength as event-bus-redis does', async () => {

@@ -47,6 +47,23 @@ export function pythonDecode(eventData: Buffer[]): { name: string; timestamp: st
   return run('decode', eventData.map((bytes) => bytes.toString('base64'))) as never;
 }
 
+/** A stream entry as event-bus-redis's consumer reads it: the headers parsed, the tracking event decoded. */
+export interface PythonReading {
+  type: string;
+  id: string;
+  source: string;
+  time: string;
+  minorversion: number;
+  sourcehost: string;
+  sourcelib: number[];
+  tracking_log: { name: string; timestamp: string; data: unknown; context: unknown };
+}
+
+/** What the Python side reads from these stream entries (field name to value). */
+export function pythonConsume(entries: ReadonlyMap<string, Buffer>[]): PythonReading[] {
+  return run('consume', entries.map((fields) => Object.fromEntries([...fields].map(([key, value]) => [key, value.toString('base64')])))) as never;
+}
+
 /** A tracking event as the Python side holds it: the timestamp as text, data and context as JSON values. */
 export interface PythonEvent {
   name: string;
