@@ -28,7 +28,7 @@ export type { RedisClientLike, RedisStreamTransportOptions } from './redis-trans
  * copied server-side. A blocking read, after an idle spell, asks for one entry, which
  * comes whole whatever its size. Servers that refuse scripts get plain commands.
  *
- * It never trims with `MAXLEN`: under a slow consumer that deletes events no group has
+ * In its own format it never trims with `MAXLEN`: under a slow consumer that deletes events no group has
  * read. Trim with {@link RedisStreamTransport.trimAcked} (only entries every group has
  * acked), or leave retention to operators.
  *
@@ -177,11 +177,7 @@ export class RedisStreamTransport implements BusTransport {
       'source_ref', message.ref,
       'at', new Date().toISOString(),
     ]; // prettier-ignore
-    if (this.openedx) {
-      // The entry as the producer wrote it (binary event_data included), then why it is here.
-      await this.runScript(client, DEAD_LETTER_ENTRY, [stream, this.deadLetterStream(stream)], [message.ref, group, ...fields]);
-      return;
-    }
+    if (this.openedx) return this.deadLetterEntry(client, stream, group, message.ref, fields);
     if (message.withheld) {
       // The client never had the body: the server copies it.
       await this.runScript(client, DEAD_LETTER_IN_PLACE, [stream, this.deadLetterStream(stream)], [message.ref, group, message.id, ...fields]);
@@ -191,6 +187,21 @@ export class RedisStreamTransport implements BusTransport {
     multi.addCommand(['XADD', this.deadLetterStream(stream), '*', 'id', message.id, 'body', message.body ?? '', ...fields]);
     multi.addCommand(['XACK', stream, group, message.ref]);
     await multi.exec();
+  }
+
+  /** Dead-letters an entry as the producer wrote it (binary event_data included), then why it is there. */
+  private async deadLetterEntry(client: RedisClientLike, stream: string, group: string, ref: string, fields: string[]): Promise<void> {
+    try {
+      await this.runScript(client, DEAD_LETTER_ENTRY, [stream, this.deadLetterStream(stream)], [ref, group, ...fields]);
+    } catch (error) {
+      if (!refusesScripts(errorText(error))) throw error;
+      // No scripts: the entry's fields come to the client as bytes and go back in one MULTI.
+      const entry = ((await client.sendCommand(['XRANGE', stream, ref, ref], AS_BYTES)) as [unknown, Buffer[]][])[0];
+      const multi = client.multi();
+      multi.addCommand(['XADD', this.deadLetterStream(stream), '*', ...(entry?.[1] ?? []), ...fields]);
+      multi.addCommand(['XACK', stream, group, ref]);
+      await multi.exec();
+    }
   }
 
   async lag(stream: string, group: string): Promise<number | undefined> {

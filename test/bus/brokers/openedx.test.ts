@@ -213,6 +213,36 @@ describeWithRedis('the openedx format on Redis', () => {
     expect(last.data).toEqual({ i: 999, text: WIDE });
   });
 
+  it('on a server that refuses scripts (an ACL without @scripting): publishes, consumes and dead-letters as it was all the same', async () => {
+    const name = stream('no-scripts');
+    const user = `et-noscript-${process.pid}`;
+    await client.sendCommand(['ACL', 'SETUSER', user, 'on', '>pw', '~*', '&*', '+@all', '-@scripting']);
+    try {
+      const url = REDIS_URL.replace('redis://', `redis://${user}:pw@`);
+      const transport = new RedisStreamTransport({ url, format: 'openedx' });
+      const tracker = new Tracker({ backends: { bus: new EventBusBackend({ transport, stream: name }) } });
+      for (let i = 0; i < 10; i++) tracker.emit('edx.test', { i });
+      await tracker.close();
+      const [first] = await entries(name);
+      const foreign = [...first!.fields].flatMap(([key, value]) => [key, key === 'type' ? 'org.openedx.other.v1' : value]);
+      await xadd(name, foreign);
+      const memory = new MemoryBackend();
+      const reader = createEventBusConsumer({
+        transport: new RedisStreamTransport({ url, format: 'openedx' }), stream: name, group: 'g', consumer: 'c', backends: { memory }, blockMs: 100,
+      }); // prettier-ignore
+      await reader.start();
+      await waitFor(() => reader.stats.delivered + reader.stats.deadLettered >= 11, 'every entry settled', 30000);
+      await reader.close();
+      expect(reader.stats).toMatchObject({ delivered: 10, deadLettered: 1 });
+      const [dead] = await entries(`${name}:dead`);
+      expect(dead!.fields.get('event_data')).toEqual(first!.fields.get('event_data'));
+      expect(dead!.fields.get('reason')!.toString()).toMatch(/^unknown type "org.openedx.other.v1"/);
+      expect(await pending(name, 'g')).toBe(0);
+    } finally {
+      await client.sendCommand(['ACL', 'DELUSER', user]);
+    }
+  });
+
   it('claims what a dead member left unacked, and trims the stream to about maxLength as event-bus-redis does', async () => {
     const name = stream('claim');
     const transport = new RedisStreamTransport({ url: REDIS_URL, format: 'openedx', maxLength: 100 });
