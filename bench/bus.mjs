@@ -6,7 +6,7 @@
 //   node bench/bus.mjs [--redis URL] [--events N] [--runs N] [--producers N]
 //                      [--batch-size N] [--consumer-batch N] [--rate N] [--quick] [--package DIR] [--out FILE]
 //
-// Three scenarios, each run --runs times (the median is reported):
+// Four scenarios, each run --runs times (the median is reported):
 //   sustained  the producers emit as fast as the bus takes events (each waits while its bus
 //              buffer holds more than 1,000), N events in all: events/s = N / (time from the
 //              first emit to the last line on disk); latency at saturation.
@@ -14,6 +14,9 @@
 //              end-to-end latency at a steady load below saturation.
 //   drain      the producers fill the stream with N events, consumer stopped (their publish
 //              rate), then the consumer empties it (its own capacity: the central writer's).
+//   openedx    the drain scenario again in the Open edX wire format (RedisStreamTransport's
+//              format 'openedx': event-bus-redis's entries, Avro event_data): each side's rate
+//              in that format, beside ours.
 // Latency of an event = the moment its line is on disk (the consumer's LoggerBackend flush
 // resolved, just before the ack) − the moment it was emitted, both read from the same
 // machine's clock (performance.timeOrigin + performance.now()).
@@ -55,8 +58,11 @@ function builtPackagePath(dir) {
 
 async function producerMain() {
   const et = require(process.env.BUS_BENCH_MODULE);
-  const { url, stream, count, rate, batchSize } = JSON.parse(process.env.BUS_BENCH_SETTINGS);
-  const bus = new et.EventBusBackend({ transport: new et.RedisStreamTransport({ url }), stream, batchSize, closeTimeout: 60000 });
+  const { url, stream, count, rate, batchSize, format } = JSON.parse(process.env.BUS_BENCH_SETTINGS);
+  // The openedx format trims the stream to ~10,000 entries by default, which would delete most of a
+  // drain's backlog before the consumer starts: this bench keeps every entry (maxLength 0).
+  const transport = new et.RedisStreamTransport(format === 'openedx' ? { url, format, maxLength: 0 } : { url });
+  const bus = new et.EventBusBackend({ transport, stream, batchSize, closeTimeout: 60000 });
   const tracker = new et.Tracker({ backends: { bus } });
   const request = {
     user_id: 42, username: 'alice', ip: '203.0.113.9', host: 'lms.example.com', session: 'f3a2b1c4d5e6f708192a3b4c5d6e7f80',
@@ -91,7 +97,7 @@ async function producerMain() {
 
 async function consumerMain() {
   const et = require(process.env.BUS_BENCH_MODULE);
-  const { url, stream, file, batchSize } = JSON.parse(process.env.BUS_BENCH_SETTINGS);
+  const { url, stream, file, batchSize, format } = JSON.parse(process.env.BUS_BENCH_SETTINGS);
   const logger = new et.LoggerBackend({ filename: file });
   const latencies = [];
   let sinceFlush = [];
@@ -112,7 +118,7 @@ async function consumerMain() {
     close: () => logger.close(),
   };
   const consumer = et.createEventBusConsumer({
-    transport: new et.RedisStreamTransport({ url }),
+    transport: new et.RedisStreamTransport(format === 'openedx' ? { url, format } : { url }),
     stream,
     group: 'bench',
     consumer: 'bench-1',
@@ -202,7 +208,7 @@ async function redisCommand(url, args) {
   }
 }
 
-async function runOnce({ url, events, producers, batchSize, consumerBatch, rate, modulePath, label, drain = false }) {
+async function runOnce({ url, events, producers, batchSize, consumerBatch, rate, modulePath, label, drain = false, format = 'envelope' }) {
   const stream = `bench-bus-${process.pid}-${label}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'et-bus-bench-'));
   const file = path.join(dir, 'tracking.log');
@@ -211,14 +217,14 @@ async function runOnce({ url, events, producers, batchSize, consumerBatch, rate,
   const each = Math.floor(events / producers);
   const total = each * producers;
   const startConsumer = async () => {
-    const consumer = child({ url, stream, file, batchSize: consumerBatch }, { ...env, BUS_BENCH_ROLE: 'consumer' });
+    const consumer = child({ url, stream, file, batchSize: consumerBatch, format }, { ...env, BUS_BENCH_ROLE: 'consumer' });
     await consumer.message((m) => m.type === 'ready');
     return consumer;
   };
   // drain: the producers fill the stream first (their own rate is measured), then the consumer empties it.
   let consumer = drain ? undefined : await startConsumer();
   const children = Array.from({ length: producers }, () =>
-    child({ url, stream, count: each, rate: rate ? rate / producers : 0, batchSize }, { ...env, BUS_BENCH_ROLE: 'producer' }),
+    child({ url, stream, count: each, rate: rate ? rate / producers : 0, batchSize, format }, { ...env, BUS_BENCH_ROLE: 'producer' }),
   );
   await sleep(500); // let the producers load and connect
   let started = now();
@@ -297,7 +303,7 @@ async function main() {
   }
   const packagePath = builtPackagePath(args.package);
   const log = (...parts) => console.error('[bench:bus]', ...parts);
-  const results = { sustained: [], paced: [], drain: [] };
+  const results = { sustained: [], paced: [], drain: [], openedx: [] };
   for (let run = 0; run < settings.runs; run++) {
     const common = { url, producers: settings.producers, batchSize: settings.batchSize, consumerBatch: settings.consumerBatch, modulePath: packagePath };
     const load = () => `load ${os.loadavg()[0].toFixed(2)}`;
@@ -310,6 +316,9 @@ async function main() {
     const drained = await runOnce({ ...common, events: settings.events, rate: 0, label: `d${run}`, drain: true });
     log(`run ${run + 1}/${settings.runs} drain: producers alone ${Math.round(drained.publishEventsPerSecond)} events/s; consumer alone ${Math.round(drained.eventsPerSecond)} events/s, ${load()}`);
     results.drain.push(drained);
+    const openedx = await runOnce({ ...common, events: settings.events, rate: 0, label: `o${run}`, drain: true, format: 'openedx' });
+    log(`run ${run + 1}/${settings.runs} drain, openedx format: producers alone ${Math.round(openedx.publishEventsPerSecond)} events/s; consumer alone ${Math.round(openedx.eventsPerSecond)} events/s, ${load()}`);
+    results.openedx.push(openedx);
   }
   const summarize = (rows) => ({
     eventsPerSecond: Math.round(median(rows.map((r) => r.eventsPerSecond))),
@@ -322,13 +331,16 @@ async function main() {
     sustained: summarize(results.sustained),
     paced: summarize(results.paced),
     drain: { ...summarize(results.drain), publishEventsPerSecond: Math.round(median(results.drain.map((r) => r.publishEventsPerSecond))) },
+    openedx: { ...summarize(results.openedx), publishEventsPerSecond: Math.round(median(results.openedx.map((r) => r.publishEventsPerSecond))) },
   };
-  const problems = [...results.sustained, ...results.paced, ...results.drain].flatMap((r) => r.problems);
-  const { sustained, paced, drain } = summary;
+  const problems = [...results.sustained, ...results.paced, ...results.drain, ...results.openedx].flatMap((r) => r.problems);
+  const { sustained, paced, drain, openedx } = summary;
   console.log('\nEvent bus: producers → Redis stream → consumer → tracking.log (median of %d runs, %d cores, load %s)', settings.runs, os.cpus().length, os.loadavg()[0].toFixed(2));
   console.log(`  sustained, ${settings.producers} producers, ${settings.events} events: ${sustained.eventsPerSecond} events/s end to end; latency p50 ${sustained.p50Ms} ms, p99 ${sustained.p99Ms} ms (at saturation)`);
   console.log(`  paced at ${settings.rate} events/s: latency p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms`);
   console.log(`  each side alone: producers publish ${drain.publishEventsPerSecond} events/s; the consumer writes ${drain.eventsPerSecond} events/s`);
+  console.log(`  the same in the openedx format: producers publish ${openedx.publishEventsPerSecond} events/s; the consumer writes ${openedx.eventsPerSecond} events/s`);
+  console.log(`  CPU per event, each side alone, ours / openedx: producers ${drain.producerCpuMicrosPerEvent} / ${openedx.producerCpuMicrosPerEvent} µs, consumer ${drain.consumerCpuMicrosPerEvent} / ${openedx.consumerCpuMicrosPerEvent} µs`);
   console.log(`  CPU per event (sustained): producers ${sustained.producerCpuMicrosPerEvent} µs, consumer ${sustained.consumerCpuMicrosPerEvent} µs`);
   console.log(`  target ≥ 50,000 events/s end to end: ${sustained.eventsPerSecond >= 50000 ? 'met' : 'NOT met'}`);
   if (problems.length) console.log(`  problems:\n    ${problems.join('\n    ')}`);

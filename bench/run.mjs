@@ -368,6 +368,12 @@ async function scenario7() {
   row(S, `paced at ${bus.settings.rate} events/s: latency p99`, paced.map((r) => r.p99), { unit: 'ms' });
   row(S, 'producers alone: publish rate', drain.map((r) => r.publishEventsPerSecond), { unit: 'events/s' });
   row(S, 'consumer alone: drain rate to tracking.log', drain.map((r) => r.eventsPerSecond), { unit: 'events/s' });
+  row(S, 'openedx format: producers alone, publish rate', bus.runs.openedx.map((r) => r.publishEventsPerSecond), { unit: 'events/s' });
+  row(S, 'openedx format: consumer alone, drain rate', bus.runs.openedx.map((r) => r.eventsPerSecond), { unit: 'events/s' });
+  row(S, 'CPU/event, each side alone: producers, ours', drain.map((r) => r.producerCpuMicrosPerEvent), { unit: 'µs' });
+  row(S, 'CPU/event, each side alone: producers, openedx', bus.runs.openedx.map((r) => r.producerCpuMicrosPerEvent), { unit: 'µs' });
+  row(S, 'CPU/event, each side alone: consumer, ours', drain.map((r) => r.consumerCpuMicrosPerEvent), { unit: 'µs' });
+  row(S, 'CPU/event, each side alone: consumer, openedx', bus.runs.openedx.map((r) => r.consumerCpuMicrosPerEvent), { unit: 'µs' });
   row(S, 'CPU/event, sustained: producers', sustained.map((r) => r.producerCpuMicrosPerEvent), { unit: 'µs' });
   row(S, 'CPU/event, sustained: consumer', sustained.map((r) => r.consumerCpuMicrosPerEvent), { unit: 'µs' });
   results.scenario7.summary = { eventsPerSecond: throughput };

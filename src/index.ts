@@ -95,6 +95,8 @@ export { createBusTransport, eventBusBackendEngine } from './bus/from-config';
 export type { BusTransportSpec, EventBusEngineOptions } from './bus/from-config';
 export { encodeEnvelope, decodeEnvelope, ENVELOPE_VERSION } from './bus/envelope';
 export type { DecodedEnvelope } from './bus/envelope';
+export { openedxStreamName, OPENEDX_TRACKING_EVENT_TYPE, OPENEDX_ANALYTICS_TOPIC, TRACKING_EVENT_EMITTED_SCHEMA } from './bus/openedx-format';
+export type { TrackingLogData } from './bus/openedx-format';
 export type { BusTransport, BusRecord, BusMessage, ReadOptions, ClaimOptions, DeadLetterInfo } from './bus/transport';
 export type { EdxBusOptions } from './config/edx-defaults';
 export { RedactProcessor } from './processors/redact';

@@ -181,7 +181,7 @@ export class EventBusConsumer {
         continue;
       }
       // What cannot be delivered goes to the dead-letter stream at once: retrying it would change nothing.
-      const refusal = refusalOf(message, this.settings);
+      const refusal = message.unusable ?? refusalOf(message, this.settings);
       if (refusal !== undefined) {
         await this.settler.deadLetter(message, refusal, message.deliveries, []);
         continue;

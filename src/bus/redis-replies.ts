@@ -47,25 +47,30 @@ export function entriesToMessages(entries: unknown, deliveries: number): BusMess
   return messages;
 }
 
+/** Turns a stream's entry list into messages: {@link entriesToMessages}, or a reader of another entry format. */
+export type EntryReader = (entries: unknown) => BusMessage[];
+
+const ownEntries: EntryReader = (entries) => entriesToMessages(entries, 0);
+
 /** The messages of an XREADGROUP reply for `stream` (null when the read timed out). */
-export function readReply(reply: unknown, stream: string): BusMessage[] {
+export function readReply(reply: unknown, stream: string, toMessages: EntryReader = ownEntries): BusMessage[] {
   if (reply === null || reply === undefined) return [];
   if (Array.isArray(reply)) {
     // RESP2: [[stream, entries], ...]
     for (const item of reply) {
-      if (Array.isArray(item) && String(item[0]) === stream) return entriesToMessages(item[1], 0);
+      if (Array.isArray(item) && String(item[0]) === stream) return toMessages(item[1]);
     }
     return [];
   }
-  for (const [key, entries] of pairsOf(reply)) if (key === stream) return entriesToMessages(entries, 0);
+  for (const [key, entries] of pairsOf(reply)) if (key === stream) return toMessages(entries);
   return [];
 }
 
 /** An XAUTOCLAIM reply: the next cursor and the claimed messages (Redis 6.2 gives two items, 7 three). */
-export function autoclaimReply(reply: unknown): { cursor: string; messages: BusMessage[]; deleted: string[] } {
+export function autoclaimReply(reply: unknown, toMessages: EntryReader = ownEntries): { cursor: string; messages: BusMessage[]; deleted: string[] } {
   if (!Array.isArray(reply)) return { cursor: '0-0', messages: [], deleted: [] };
   const deleted = Array.isArray(reply[2]) ? (reply[2] as unknown[]).map(String) : [];
-  return { cursor: String(reply[0]), messages: entriesToMessages(reply[1], 0), deleted };
+  return { cursor: String(reply[0]), messages: toMessages(reply[1]), deleted };
 }
 
 /** Delivery counts by entry id, from an XPENDING extended-form reply (`[[id, consumer, idle, count], ...]`). */

@@ -67,3 +67,36 @@ return redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])`);
 export function refusesScripts(errorText: string): boolean {
   return /unknown command|NOPERM|not allowed|disabled/i.test(errorText);
 }
+
+/**
+ * Adds a batch in the Open edX format, one entry per event, trimmed as event-bus-redis
+ * trims (`MAXLEN ~ ARGV[1]`, none when ARGV[1] is `0`): ARGV[2] is the number of fields
+ * per entry, then each entry's field names and values in order (values may be binary).
+ */
+export const PUBLISH_FIELDS = script(`
+local maxlen = ARGV[1]
+local width = tonumber(ARGV[2])
+local added = 0
+for i = 3, #ARGV, width do
+  local add = {'XADD', KEYS[1]}
+  if maxlen ~= '0' then add[#add + 1] = 'MAXLEN'; add[#add + 1] = '~'; add[#add + 1] = maxlen end
+  add[#add + 1] = '*'
+  for j = i, i + width - 1 do add[#add + 1] = ARGV[j] end
+  redis.call(unpack(add))
+  added = added + 1
+end
+return added`);
+
+/**
+ * Dead-letters an entry as it is, every field copied server-side (binary ones
+ * included), followed by the fields ARGV[3] onwards; then acks entry ARGV[1] of KEYS[1]
+ * for group ARGV[2]. The dead-letter stream KEYS[2] thus holds entries its producer's
+ * own consumers can read again.
+ */
+export const DEAD_LETTER_ENTRY = script(`
+local entry = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])[1]
+local add = {'XADD', KEYS[2], '*'}
+if entry then for _, value in ipairs(entry[2]) do add[#add + 1] = value end end
+for i = 3, #ARGV do add[#add + 1] = ARGV[i] end
+redis.call(unpack(add))
+return redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])`);

@@ -1,13 +1,14 @@
-import { defineOptions, option, type OptionsOf } from '../core/options';
+import { defineOptions, option, OptionsError, type OptionsOf } from '../core/options';
 import type { ErrorReporter } from '../core/types';
 import { isPlainObject } from '../encoding/objects';
+import { checkOpenedxFormatAvailable, defaultOpenedxSource, type OpenedxSource } from './openedx-format';
 
 /** The part of a node-redis (v5 or later) client this transport uses. */
 export interface RedisClientLike {
   readonly isOpen: boolean;
   connect(): Promise<unknown>;
-  sendCommand(args: string[]): Promise<unknown>;
-  multi(): { addCommand(args: string[]): unknown; exec(): Promise<unknown>; execAsPipeline(): Promise<unknown> };
+  sendCommand(args: (string | Buffer)[], options?: { typeMapping?: Record<number, unknown> }): Promise<unknown>;
+  multi(): { addCommand(args: (string | Buffer)[]): unknown; exec(): Promise<unknown>; execAsPipeline(): Promise<unknown> };
   duplicate(): RedisClientLike;
   on(event: 'error', listener: (error: Error) => void): unknown;
   close?(): Promise<void>;
@@ -51,6 +52,25 @@ export const redisStreamTransportOptions = defineOptions('RedisStreamTransport',
    * Default: `'script'`.
    */
   publishWith: option.oneOf(['script', 'pipeline'] as const),
+  /**
+   * The wire format of the stream entries. `'envelope'`: ours, one `id` and one `body`
+   * (the JSON envelope) per entry, read only by this package's consumer. `'openedx'`:
+   * openedx/event-bus-redis's, as the LMS writes tracking events with
+   * `EVENT_BUS_PRODUCER` set: the headers `type`, `id`, `source`, `time`,
+   * `minorversion`, `sourcehost`, `sourcelib` and `event_data`, the schemaless Avro of
+   * the `org.openedx.analytics.tracking.event.emitted.v1` signal's `TrackingLogData`
+   * (needs the `avsc` package). Its stream is `<EVENT_BUS_TOPIC_PREFIX>-analytics` (see
+   * `openedxStreamName`). Default: `'envelope'`.
+   */
+  format: option.oneOf(['envelope', 'openedx'] as const),
+  /**
+   * With format `'openedx'`: each add trims the stream to about this many entries
+   * (`XADD ... MAXLEN ~`), as event-bus-redis does with `EVENT_BUS_REDIS_STREAM_MAX_LEN`;
+   * 0 never trims. Entries no group has read yet are trimmed too. Default: 10000.
+   */
+  maxLength: option.number({ min: 0, integer: true }),
+  /** With format `'openedx'`: the `source` header, `openedx/<service>/web` in Open edX. Default: `'openedx/eventtracking/web'`. */
+  source: option.string({ nonEmpty: true }),
   /** Receives connection errors (throttled) until a bus component binds its own reporter. Default: one line on stderr per report. */
   onError: option.function<ErrorReporter>(),
   /** The shortest time, in ms, between two connection-error reports. Default: 5000. */
@@ -59,3 +79,34 @@ export const redisStreamTransportOptions = defineOptions('RedisStreamTransport',
 
 /** Options of {@link RedisStreamTransport}. */
 export type RedisStreamTransportOptions = OptionsOf<typeof redisStreamTransportOptions.fields>;
+
+/**
+ * With format `'openedx'`, the producer its header fields name (avsc loaded now: a missing
+ * package is a construction error); otherwise undefined, and the format's own options
+ * are refused.
+ */
+export function openedxProducer(options: RedisStreamTransportOptions): OpenedxSource | undefined {
+  if (options.format !== 'openedx') {
+    const given = (['maxLength', 'source'] as const).filter((key) => options[key] !== undefined);
+    if (given.length > 0) {
+      const [verb, pronoun] = given.length > 1 ? ['belong', 'them'] : ['belongs', 'it'];
+      throw new OptionsError('RedisStreamTransport', `${given.join(' and ')} ${verb} to format 'openedx': give format: 'openedx' too, or leave ${pronoun} out`);
+    }
+    return undefined;
+  }
+  checkOpenedxFormatAvailable();
+  return { ...defaultOpenedxSource(), ...(options.source === undefined ? {} : { source: options.source }) };
+}
+
+/** Closes a client: at once (`force`, a blocked reader) or after its replies. */
+export async function closeClient(client: RedisClientLike, force: boolean): Promise<void> {
+  if (!client.isOpen) return;
+  try {
+    if (force && client.destroy) client.destroy();
+    else if (client.close) await client.close();
+    else if (client.quit) await client.quit();
+    else client.destroy?.();
+  } catch {
+    client.destroy?.();
+  }
+}

@@ -3,9 +3,12 @@ import { OptionsError } from '../core/options';
 import { ThrottledReporter } from '../core/throttled-reporter';
 import type { ErrorReporter } from '../core/types';
 import { requireOptional } from './optional-require';
-import { redisStreamTransportOptions, type RedisClientLike, type RedisStreamTransportOptions } from './redis-transport-options';
-import { autoclaimReply, compareStreamIds, errorText, groupInfo, pairsOf, pendingCounts, readReply } from './redis-replies';
-import { BOUNDED_READ, DEAD_LETTER_IN_PLACE, PUBLISH, refusesScripts, type RedisScript } from './redis-scripts';
+import { closeClient, openedxProducer, redisStreamTransportOptions, type RedisClientLike, type RedisStreamTransportOptions } from './redis-transport-options';
+import { autoclaimReply, compareStreamIds, errorText, groupInfo, pairsOf, pendingCounts, readReply, type EntryReader } from './redis-replies';
+import { BOUNDED_READ, DEAD_LETTER_ENTRY, DEAD_LETTER_IN_PLACE, refusesScripts, type RedisScript } from './redis-scripts';
+import { envelopeBatch, openedxBatch } from './redis-batches';
+import { AS_BYTES, openedxEntriesToMessages } from './openedx-entries';
+import type { OpenedxSource } from './openedx-format';
 import type { BusMessage, BusRecord, BusTransport, ClaimOptions, DeadLetterInfo, PendingReadOptions, ReadOptions } from './transport';
 
 export type { RedisClientLike, RedisStreamTransportOptions } from './redis-transport-options';
@@ -25,9 +28,15 @@ export type { RedisClientLike, RedisStreamTransportOptions } from './redis-trans
  * copied server-side. A blocking read, after an idle spell, asks for one entry, which
  * comes whole whatever its size. Servers that refuse scripts get plain commands.
  *
- * It never trims with `MAXLEN`: under a slow consumer that deletes events no group has
+ * In its own format it never trims with `MAXLEN`: under a slow consumer that deletes events no group has
  * read. Trim with {@link RedisStreamTransport.trimAcked} (only entries every group has
  * acked), or leave retention to operators.
+ *
+ * With `format: 'openedx'` it reads and writes event-bus-redis's entries instead (see
+ * the option): it publishes what the LMS publishes, trimmed as the LMS trims, and its
+ * reads turn each entry into an envelope for the consumer, or mark it `unusable`.
+ * Reads then come whole (no body is left with the server), and a dead letter copies
+ * the entry's own fields.
  */
 export class RedisStreamTransport implements BusTransport {
   readonly kind = 'redis';
@@ -44,6 +53,11 @@ export class RedisStreamTransport implements BusTransport {
   private publishWith: 'script' | 'pipeline';
   /** Whether reads can run in scripts (false once the server has refused one). */
   private readInScripts = true;
+  /** With format 'openedx': the producer the header fields name. */
+  private readonly openedx?: OpenedxSource;
+  /** With format 'openedx': `MAXLEN ~` of each add ('0': none). */
+  private readonly maxLength: string;
+  private readonly toMessages?: EntryReader;
 
   /** The options of a RedisStreamTransport; `createTracker` and `edxDefaults({ bus })` check configuration data with it. */
   static readonly options = redisStreamTransportOptions;
@@ -54,6 +68,9 @@ export class RedisStreamTransport implements BusTransport {
     if (options.client && forOwnClient.length > 0) {
       throw new OptionsError('RedisStreamTransport', `give client, or ${forOwnClient.join(' and ')} for the client this transport creates, not both`);
     }
+    this.openedx = openedxProducer(options);
+    if (this.openedx) this.toMessages = openedxEntriesToMessages;
+    this.maxLength = String(options.maxLength ?? 10000);
     this.publishWith = options.publishWith ?? 'script';
     const suffix = options.deadLetterSuffix ?? ':dead';
     this.deadLetterStream = (stream) => `${stream}${suffix}`;
@@ -83,11 +100,10 @@ export class RedisStreamTransport implements BusTransport {
   async publish(stream: string, records: readonly BusRecord[]): Promise<void> {
     if (records.length === 0) return;
     const client = await this.ready(this.client);
+    const batch = this.openedx ? openedxBatch(stream, records, this.openedx, this.maxLength) : envelopeBatch(stream, records);
     if (this.publishWith === 'script') {
-      const args: string[] = [];
-      for (const record of records) args.push(record.id, record.body);
       try {
-        await this.runScript(client, PUBLISH, [stream], args);
+        await this.runScript(client, batch.script, [stream], batch.scriptArgs);
         return;
       } catch (error) {
         // A server (or ACL) that refuses scripts: use plain XADDs from now on.
@@ -97,7 +113,7 @@ export class RedisStreamTransport implements BusTransport {
     }
     // One pipeline (not a transaction): several times cheaper in node-redis than a command per promise.
     const pipeline = client.multi();
-    for (const record of records) pipeline.addCommand(['XADD', stream, '*', 'id', record.id, 'body', record.body]);
+    for (const command of batch.commands()) pipeline.addCommand(command);
     await pipeline.execAsPipeline();
   }
 
@@ -140,7 +156,7 @@ export class RedisStreamTransport implements BusTransport {
     const key = `${stream}\u0000${group}`;
     const cursor = this.cursors.get(key) ?? '0-0';
     const args = ['XAUTOCLAIM', stream, group, consumer, String(options.minIdleMs), cursor, 'COUNT', String(options.count)];
-    const reply = autoclaimReply(await this.boundedRead(client, stream, args, options.maxBodyBytes));
+    const reply = autoclaimReply(await this.boundedRead(client, stream, args, options.maxBodyBytes), this.toMessages);
     this.cursors.set(key, reply.cursor);
     return this.withDeliveryCounts(stream, group, consumer, reply.messages);
   }
@@ -161,6 +177,7 @@ export class RedisStreamTransport implements BusTransport {
       'source_ref', message.ref,
       'at', new Date().toISOString(),
     ]; // prettier-ignore
+    if (this.openedx) return this.deadLetterEntry(client, stream, group, message.ref, fields);
     if (message.withheld) {
       // The client never had the body: the server copies it.
       await this.runScript(client, DEAD_LETTER_IN_PLACE, [stream, this.deadLetterStream(stream)], [message.ref, group, message.id, ...fields]);
@@ -170,6 +187,21 @@ export class RedisStreamTransport implements BusTransport {
     multi.addCommand(['XADD', this.deadLetterStream(stream), '*', 'id', message.id, 'body', message.body ?? '', ...fields]);
     multi.addCommand(['XACK', stream, group, message.ref]);
     await multi.exec();
+  }
+
+  /** Dead-letters an entry as the producer wrote it (binary event_data included), then why it is there. */
+  private async deadLetterEntry(client: RedisClientLike, stream: string, group: string, ref: string, fields: string[]): Promise<void> {
+    try {
+      await this.runScript(client, DEAD_LETTER_ENTRY, [stream, this.deadLetterStream(stream)], [ref, group, ...fields]);
+    } catch (error) {
+      if (!refusesScripts(errorText(error))) throw error;
+      // No scripts: the entry's fields come to the client as bytes and go back in one MULTI.
+      const entry = ((await client.sendCommand(['XRANGE', stream, ref, ref], AS_BYTES)) as [unknown, Buffer[]][])[0];
+      const multi = client.multi();
+      multi.addCommand(['XADD', this.deadLetterStream(stream), '*', ...(entry?.[1] ?? []), ...fields]);
+      multi.addCommand(['XACK', stream, group, ref]);
+      await multi.exec();
+    }
   }
 
   async lag(stream: string, group: string): Promise<number | undefined> {
@@ -220,16 +252,17 @@ export class RedisStreamTransport implements BusTransport {
   private async groupCommand(connection: RedisClientLike, stream: string, group: string, args: string[], maxBodyBytes?: number): Promise<BusMessage[]> {
     const client = await this.ready(connection);
     try {
-      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream);
+      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream, this.toMessages);
     } catch (error) {
       if (!errorText(error).includes('NOGROUP')) throw error;
       await this.ensureGroup(stream, group);
-      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream);
+      return readReply(await this.boundedRead(client, stream, args, maxBodyBytes), stream, this.toMessages);
     }
   }
 
   /** Runs a read that does not block, leaving bodies over `maxBodyBytes` with the server when scripts are allowed. */
   private async boundedRead(client: RedisClientLike, stream: string, args: string[], maxBodyBytes?: number): Promise<unknown> {
+    if (this.openedx) return client.sendCommand(args, AS_BYTES); // binary fields: no script reads them
     if (maxBodyBytes === undefined || !this.readInScripts) return client.sendCommand(args);
     try {
       return await this.runScript(client, BOUNDED_READ, [stream], [String(maxBodyBytes), ...args]);
@@ -241,7 +274,7 @@ export class RedisStreamTransport implements BusTransport {
   }
 
   /** EVALSHA, or EVAL when the server does not have the script yet. */
-  private async runScript(client: RedisClientLike, script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
+  private async runScript(client: RedisClientLike, script: RedisScript, keys: string[], args: (string | Buffer)[]): Promise<unknown> {
     try {
       return await client.sendCommand(['EVALSHA', script.sha, String(keys.length), ...keys, ...args]);
     } catch (error) {
@@ -289,17 +322,5 @@ export class RedisStreamTransport implements BusTransport {
       });
     });
     return client;
-  }
-}
-
-async function closeClient(client: RedisClientLike, force: boolean): Promise<void> {
-  if (!client.isOpen) return;
-  try {
-    if (force && client.destroy) client.destroy();
-    else if (client.close) await client.close();
-    else if (client.quit) await client.quit();
-    else client.destroy?.();
-  } catch {
-    client.destroy?.();
   }
 }

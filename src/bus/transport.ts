@@ -39,6 +39,12 @@ export interface BusMessage {
    * the first), or 0 when the transport cannot tell cheaply.
    */
   readonly deliveries: number;
+  /**
+   * Why the transport could not make an envelope of what the broker holds (a message
+   * of another format or signal): the consumer dead-letters it with this reason, at
+   * once, without decoding `body`.
+   */
+  readonly unusable?: string;
 }
 
 /** What {@link BusTransport.read} is asked for. */

@@ -8,9 +8,12 @@ import { PrefixedEventProcessor } from '../processors/prefixed-event';
 import { createEventBusConsumer, EventBusConsumer } from '../bus/consumer';
 import { createBusTransport } from '../bus/from-config';
 import { RedisStreamTransport } from '../bus/redis-transport';
+import { openedxStreamName } from '../bus/openedx-format';
 
 /** The usage text of `eventtracking consume`. */
 export const CONSUME_USAGE = `usage: eventtracking consume (--redis URL | --nats URL[,URL...]) --stream NAME --group NAME
+                            --tracking-log FILE [options]
+       eventtracking consume --redis URL --format openedx [--stream NAME] --group NAME
                             --tracking-log FILE [options]
 
 Reads the bus stream as one member of a consumer group and writes a central
@@ -21,7 +24,10 @@ without the censor never reaches the file. An event is acked once its line is on
 
   --redis URL            Redis server (redis://host:6379); the stream is a Redis stream
   --nats URL[,URL]       NATS server(s) with JetStream; the stream is a JetStream stream
-  --stream NAME          the bus stream producers publish to
+  --stream NAME          the bus stream producers publish to (with --format openedx:
+                         <EVENT_BUS_TOPIC_PREFIX>-analytics; default: analytics)
+  --format FORMAT        envelope (ours) or openedx (event-bus-redis's entries, as the
+                         LMS publishes tracking events; --redis only) (default: envelope)
   --group NAME           the consumer group (each group gets every event once)
   --consumer NAME        this member's name (default: <hostname>-<pid>)
   --tracking-log FILE    the file lines are appended to
@@ -41,6 +47,7 @@ Exit status: 0 after a clean stop, 2 on a usage error, 1 on a fatal error.`;
 export interface ConsumeArgs {
   redis?: string;
   nats?: string[];
+  format?: 'envelope' | 'openedx';
   stream: string;
   group: string;
   consumer?: string;
@@ -93,6 +100,7 @@ const FLAGS: Record<string, Flag> = {
     },
   },
   '--stream': typed('stream', consumerOptions.stream),
+  '--format': typed('format', RedisStreamTransport.options.fields.format),
   '--group': typed('group', consumerOptions.group),
   '--consumer': typed('consumer', consumerOptions.consumer),
   '--tracking-log': typed('trackingLog', LoggerBackend.options.fields.filename),
@@ -132,8 +140,10 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
     found.set(name, value);
   }
   if (found.has('--redis') === found.has('--nats')) throw new UsageError('give one of --redis URL and --nats URL');
-  for (const name of ['--stream', '--group', '--tracking-log']) if (!found.has(name)) throw new UsageError(`option '${name}' is required`);
-  const args: Record<string, unknown> = { progressSeconds: 5 };
+  const openedx = found.get('--format') === 'openedx';
+  if (openedx && found.has('--nats')) throw new UsageError("--format openedx reads event-bus-redis's streams: give --redis URL, not --nats");
+  for (const name of [...(openedx ? [] : ['--stream']), '--group', '--tracking-log']) if (!found.has(name)) throw new UsageError(`option '${name}' is required`);
+  const args: Record<string, unknown> = { progressSeconds: 5, ...(openedx ? { stream: openedxStreamName() } : {}) };
   for (const [name, text] of found) {
     const flag = FLAGS[name] as Flag;
     const value = flag.parse(text);
@@ -150,7 +160,7 @@ export async function runConsume(args: ConsumeArgs, stop: Promise<string>, log: 
   // rather than in a RoutingBackend: each event is decoded fresh from the bus, so the router's
   // copy is not needed.
   const consumer = createEventBusConsumer({
-    transport: createBusTransport(args.redis !== undefined ? { redis: args.redis } : { nats: args.nats }),
+    transport: createBusTransport(args.redis !== undefined ? { redis: { url: args.redis, format: args.format } } : { nats: args.nats }),
     stream: args.stream,
     group: args.group,
     consumer: args.consumer,

@@ -54,6 +54,7 @@ describe('createBusTransport', () => {
     [{ redis: 'localhost:6379' }, `option 'redis' must be null or a URL such as 'redis://127.0.0.1:6379' or an object, got "localhost:6379" (a string)`],
     [{ redis: { publish_with: 'lua' } }, `option 'redis.publishWith' must be one of "script", "pipeline", got "lua" (a string)`],
     [{ nats: { servers: 'nats://x', storage: 'disk' } }, `option 'nats.storage' must be one of "file", "memory", got "disk" (a string)`],
+    [{ redis: { url: 'redis://x', max_length: 500 } }, "redis: maxLength belongs to format 'openedx': give format: 'openedx' too, or leave it out"],
   ])('refuses %j, saying what is wrong', (spec, detail) => {
     expect(messageOf(() => createBusTransport(spec as never))).toBe(`createBusTransport: ${detail}`);
   });
@@ -112,6 +113,7 @@ describe('the EventBusBackend engine', () => {
     [{ transport: { redis: { url: 'redis://x', publishwith: 'script' } } }, "unknown option 'bus.transport.redis.publishwith'; did you mean 'bus.transport.redis.publishWith'?"],
     [{ redis: { url: 'redis://x', report_interval: 'often' } }, `option 'bus.redis.reportInterval' must be an integer of 0 or more, got "often" (a string)`],
     [{ nats: { servers: ['nats://x', 4222] } }, "option 'bus.nats.servers[1]' must be a non-empty string, got 4222 (a number)"],
+    [{ redis: { url: 'redis://x', format: 'open-edx' } }, `option 'bus.redis.format' must be one of "envelope", "openedx", got "open-edx" (a string)`],
   ])('via edxDefaults({ bus }), refuses %j at once', (bus, detail) => {
     expect(messageOf(() => edxDefaults({ bus: { stream: 's', ...bus } as never }))).toBe(`edxDefaults: ${detail}`);
   });

@@ -34,6 +34,17 @@ describe('parseConsumeArgs', () => {
     expect(parseConsumeArgs(all)).toMatchObject({ consumer: 'c1', maxAttempts: 3, claimIdleMs: 1000, maxMessageBytes: 65536, jsonStyle: 'python', maxEventSize: 1000, progressSeconds: 0 });
   });
 
+  it("takes --format openedx, whose stream is event-bus-redis's analytics topic unless --stream names another", () => {
+    const openedx = ['--redis', 'redis://r', '--format', 'openedx', '--group', 'g', '--tracking-log', 'f'];
+    expect(parseConsumeArgs(openedx)).toMatchObject({ format: 'openedx', stream: 'analytics' });
+    expect(parseConsumeArgs([...openedx, '--stream', 'prod-analytics'])).toMatchObject({ format: 'openedx', stream: 'prod-analytics' });
+    expect(usageErrorOf(['--nats', 'nats://a', '--format', 'openedx', '--group', 'g', '--tracking-log', 'f'])).toBe(
+      "--format openedx reads event-bus-redis's streams: give --redis URL, not --nats",
+    );
+    expect(usageErrorOf([...REQUIRED, '--format', 'kafka'])).toBe(`option '--format' must be one of "envelope", "openedx", got 'kafka'`);
+    expect(usageErrorOf(['--redis', 'redis://r', '--format', 'envelope', '--group', 'g', '--tracking-log', 'f'])).toBe("option '--stream' is required");
+  });
+
   it.each([
     [['--strem', 's'], "unknown option '--strem'; did you mean '--stream'?"],
     [['--batchsize', '5'], "unknown option '--batchsize'; did you mean '--batch-size'?"],

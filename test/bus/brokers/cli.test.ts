@@ -64,6 +64,14 @@ describeWithRedis('eventtracking consume --redis', () => {
   }, 60000);
 });
 
+describeWithRedis('eventtracking consume --redis --format openedx', () => {
+  it("reads event-bus-redis's entries into a central tracking.log, prints progress, stops cleanly on SIGTERM", async () => {
+    const stream = uniqueStream('cli-openedx');
+    redisStreams.push(stream);
+    await consumeThroughCli(['--redis', REDIS_URL, '--format', 'openedx'], { redis: { url: REDIS_URL, format: 'openedx' } }, stream);
+  }, 60000);
+});
+
 describeWithNats('eventtracking consume --nats', () => {
   it('writes the bus into a central tracking.log, prints progress, stops cleanly on SIGTERM', async () => {
     const stream = uniqueStream('cli');
