@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseTrackingLine } from '../operations/tracking-line';
 import { transformToXapi, type XapiTransformOptions } from '../xapi/transform';
+import { nameMatcher } from '../xapi/options';
 import { XapiBackend } from '../xapi/xapi-backend';
 import { UsageError } from './consume';
 import { FileError, wholeNumber, type LogArgs, type LogCommandSpec } from './log-args';
@@ -93,6 +94,7 @@ export async function runReplay(args: LogArgs, log: (line: string) => void): Pro
       });
   const counts: ReplayCounts = { sent: 0, alreadyStored: 0, skipped: 0, failed: 0 };
   const transformOptions: XapiTransformOptions = { lmsRootUrl, actorId };
+  const matches = nameMatcher(match.length > 0 ? match : undefined);
   const ok = await readFiles(
     args.files,
     async (lines) => {
@@ -100,6 +102,7 @@ export async function runReplay(args: LogArgs, log: (line: string) => void): Pro
         const event = line.problem === undefined ? parseTrackingLine(line.text)?.event : undefined;
         if (event === undefined) continue;
         if (backend) backend.send(event);
+        else if (matches && !matches(String(event.event_type ?? event.name))) counts.skipped++;
         else await writeStatements(event, transformOptions, counts);
       }
       bar?.countLines(lines.length);

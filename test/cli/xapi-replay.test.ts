@@ -57,6 +57,8 @@ describe('eventtracking xapi replay', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('written: 80, skipped as unsupported: 320, failed: 0\n');
     expect(run.stdout.trim().split('\n').map((line) => JSON.parse(line).id)).toEqual(enrollmentIds);
+    const matched = await runCli(['xapi', 'replay', '--dry-run', '--lms-url', LMS, '--match', 'edx.course.*.deactivated', ...files]);
+    expect(matched).toEqual({ code: 0, stdout: '', stderr: 'written: 0, skipped as unsupported: 400, failed: 0\n' });
   }, 30000);
 
   it('isolates a statement the LRS rejects, dead-letters it, and exits 1', async () => {

@@ -47,14 +47,25 @@ describe('XapiBackend against the local LRS', () => {
     expect(errors.some((line) => line.includes(`statement ${rejectedId} rejected by the LRS`))).toBe(true);
   }, 120000);
 
-  it('sends a full batch at once and a partial one batchDelay ms after its first statement', async () => {
+  it('sends full batches at once, and the rest as soon as they have returned, without waiting for batchDelay', async () => {
     lrs = await startLocalLrs();
-    const backend = new XapiBackend({ url: lrs.url, lmsRootUrl: LMS, batchSize: 10, batchDelay: 150 });
+    const backend = new XapiBackend({ url: lrs.url, lmsRootUrl: LMS, batchSize: 10, batchDelay: 60000 });
     for (let i = 0; i < 25; i++) backend.send(enrollment(i, i));
-    await waitFor(() => lrs.statements.size === 20);
-    expect(lrs.counts.posts).toBe(2);
     await waitFor(() => lrs.statements.size === 25);
     expect(lrs.counts.posts).toBe(3);
+    await backend.close();
+  });
+
+  it('sends a partial batch of an idle spell batchDelay ms after its first statement', async () => {
+    lrs = await startLocalLrs();
+    const backend = new XapiBackend({ url: lrs.url, lmsRootUrl: LMS, batchSize: 10, batchDelay: 300 });
+    const start = Date.now();
+    for (let i = 0; i < 3; i++) backend.send(enrollment(i, i));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lrs.counts.posts).toBe(0);
+    await waitFor(() => lrs.statements.size === 3);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(290);
+    expect(lrs.counts.posts).toBe(1);
     await backend.close();
   });
 
