@@ -60,6 +60,7 @@ const settings = {
   segmentEvents: quick ? 10000 : 100000,
   jsonIterations: quick ? 20000 : 200000,
   busEvents: quick ? 50000 : 200000,
+  xapiEvents: quick ? 5000 : 20000,
   redis: args.redis ?? 'redis://127.0.0.1:6379',
 };
 const selected = (n) => !args.only || args.only.includes(n);
@@ -379,9 +380,51 @@ async function scenario7() {
   results.scenario7.summary = { eventsPerSecond: throughput };
 }
 
+async function scenario8() {
+  let startLocalLrs;
+  try {
+    ({ startLocalLrs } = require('eventtracking/xapi'));
+  } catch {
+    textRow('8', 'skipped', 'the built package has no eventtracking/xapi');
+    return;
+  }
+  log(`scenario 8: an xAPI branch beside tracking.log, ${settings.xapiEvents} enrollments per round, to a local LRS in this process`);
+  const lrs = await startLocalLrs();
+  // The statements are not kept past a round's worth: only the count of those stored matters here.
+  const trim = setInterval(() => lrs.statements.size > 50000 && lrs.statements.clear(), 1000);
+  let result;
+  try {
+    result = await runChild('xapi-branch.cjs', {
+      events: settings.xapiEvents,
+      rounds: settings.rounds,
+      batch: settings.emitDiskBatch,
+      warmupEvents: Math.round(settings.xapiEvents / 4),
+      tmpdir,
+      lrsUrl: lrs.url,
+    });
+  } finally {
+    clearInterval(trim);
+    await lrs.close();
+  }
+  results.scenario8 = result;
+  for (const r of result.rounds) {
+    for (const kind of ['log', 'xapi']) {
+      if (r[kind].lines !== r[kind].events) problems.push(`S8 round ${r.round + 1} ${kind}: file holds ${r[kind].lines} lines, expected ${r[kind].events}`);
+    }
+    if (r.xapi.statements !== r.xapi.events) problems.push(`S8 round ${r.round + 1}: the LRS answered for ${r.xapi.statements} statements, expected ${r.xapi.events}`);
+  }
+  if (result.errors) problems.push(`S8: ${result.errors} failures reported by the tracker (first: ${result.firstError})`);
+  const S = '8 xAPI branch';
+  row(S, 'tracking.log branch alone: CPU/event', result.rounds.map((r) => r.log.cpuMicros / r.log.events), { unit: 'µs', digits: 2 });
+  row(S, 'tracking.log + xAPI branch: CPU/event', result.rounds.map((r) => r.xapi.cpuMicros / r.xapi.events), { unit: 'µs', digits: 2 });
+  const added = row(S, 'xAPI branch added CPU/event (transform, JSON, POST)', result.rounds.map((r) => r.addedMicros), { unit: 'µs', digits: 2 });
+  row(S, 'tracking.log + xAPI: events/s until close()', result.rounds.map((r) => r.xapi.events / (r.xapi.wallMs / 1000)), { unit: 'events/s' });
+  results.scenario8.summary = { addedMicros: added };
+}
+
 // ---------------------------------------------------------------- main
 
-const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7];
+const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8];
 const started = new Date();
 log(`settings: ${JSON.stringify(settings)}; tmp ${tmpdir}`);
 try {

@@ -7,6 +7,7 @@ const LAYERS: string[][] = [
   ['encoding'],
   ['core', 'keys'],
   ['processors', 'backends', 'segment', 'bus', 'operations'],
+  ['xapi'],
   ['request', 'testing'],
   ['views', 'jest'],
   ['express', 'koa'],

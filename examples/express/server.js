@@ -1,10 +1,13 @@
 // A small course site instrumented like the Open edX LMS: every request gets the
 // edx.request context, page views and browser events go to ./tracking.log in the
 // legacy format. Run it with `npm start`, then open http://127.0.0.1:3000/.
+// `XAPI_LRS=local npm start` also sends the events as xAPI statements to a local LRS
+// (see them at http://127.0.0.1:8090/xAPI/statements); XAPI_LRS=<url> sends them to yours.
 const { randomUUID } = require('node:crypto');
 const express = require('express');
 const { createTracker, edxDefaults, onShutdownSignals, registerTracker, tracker } = require('eventtracking');
 const { browserScriptHandler, trackMiddleware, userTrackHandler } = require('eventtracking/express');
+const { startLocalLrs } = require('eventtracking/xapi');
 const { renderCoursePage, renderHome } = require('./pages');
 
 const PORT = Number(process.env.PORT ?? 3000);
@@ -13,10 +16,15 @@ const TRACKING_LOG = process.env.TRACKING_LOG ?? './tracking.log';
 // A demo secret for the session hash; a real site reads its own from the environment.
 const SECRET_KEY = process.env.SECRET_KEY ?? 'demo-secret-key-do-not-use-in-production';
 const COURSE_ID = 'course-v1:edX+DemoX+Demo_2014';
+const LMS_ROOT_URL = `http://${HOST}:${PORT}`;
 
-/** Builds the demo app writing to `trackingLog`; used by `npm start` and by the tests. */
-function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY } = {}) {
-  const eventTracker = createTracker(edxDefaults({ trackingLog }));
+/**
+ * Builds the demo app writing to `trackingLog`; used by `npm start` and by the tests.
+ * With `xapi` (XapiBackend options: `{ url }` at least), events also go to that LRS.
+ */
+function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY, xapi } = {}) {
+  const xapiBranch = xapi && { lmsRootUrl: LMS_ROOT_URL, courseName: (courseId) => (courseId === COURSE_ID ? 'Demonstration Course' : undefined), batchDelay: 1000, ...xapi };
+  const eventTracker = createTracker(edxDefaults({ trackingLog, ...(xapiBranch ? { xapi: xapiBranch } : {}) }));
   registerTracker(eventTracker);
 
   const app = express();
@@ -64,9 +72,20 @@ function demoLogin(req, _res, next) {
   next();
 }
 
+/** The LRS of XAPI_LRS: none, a local one started here ('local'), or a URL (with XAPI_LRS_USERNAME / XAPI_LRS_PASSWORD). */
+async function xapiFromEnvironment() {
+  const lrs = process.env.XAPI_LRS;
+  if (!lrs) return undefined;
+  if (lrs !== 'local') return { url: lrs, username: process.env.XAPI_LRS_USERNAME, password: process.env.XAPI_LRS_PASSWORD };
+  const local = await startLocalLrs({ port: Number(process.env.XAPI_LRS_PORT ?? 8090), host: HOST });
+  console.log(`Local LRS on ${local.url} — statements at ${local.url}/statements`);
+  return { url: local.url };
+}
+
 /** Starts the demo: checks tracking.log first, so that a path it cannot write stops it at once. */
 async function main() {
-  const { app, tracker: eventTracker } = createDemoApp();
+  const xapi = await xapiFromEnvironment();
+  const { app, tracker: eventTracker } = createDemoApp({ xapi });
   try {
     await eventTracker.ready();
   } catch (error) {
@@ -76,7 +95,7 @@ async function main() {
   // logrotate's postrotate sends SIGHUP: write what is queued and open tracking.log anew.
   process.on('SIGHUP', () => void eventTracker.reopen());
   const server = app.listen(PORT, HOST, () => {
-    console.log(`Demo course site on http://${HOST}:${PORT}/ — events go to ${TRACKING_LOG}`);
+    console.log(`Demo course site on http://${HOST}:${PORT}/ — events go to ${TRACKING_LOG}${xapi ? ` and, as xAPI statements, to ${xapi.url}` : ''}`);
   });
   // SIGTERM / SIGINT: stop accepting, finish the requests in flight, write every event, exit.
   onShutdownSignals(server, eventTracker);

@@ -16,6 +16,16 @@ export function backoffDelay(attempt: number, settings: BackoffSettings): number
   return Math.max(0, Math.round(base * (1 - Math.random() * 0.2)));
 }
 
+/**
+ * The delay before retry number `attempt` after `thrown`: {@link backoffDelay}, or the
+ * wait the error asks for in a `retryAfterMs` property (an HTTP `Retry-After`) when longer.
+ */
+export function retryDelay(thrown: unknown, attempt: number, settings: BackoffSettings): number {
+  const asked = (thrown as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  const backoff = backoffDelay(attempt, settings);
+  return typeof asked === 'number' && asked > backoff ? asked : backoff;
+}
+
 /** Resolves after `ms`; a timer that does not keep the process alive when `unref` is set. */
 export function sleep(ms: number, unref = false): Promise<void> {
   return new Promise((resolve) => {

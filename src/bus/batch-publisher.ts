@@ -1,5 +1,5 @@
 import { toError } from '../core/errors';
-import { backoffDelay, type BackoffSettings } from './backoff';
+import { retryDelay, type BackoffSettings } from './backoff';
 import type { BusRecord, BusTransport } from './transport';
 
 /** Settings of a {@link BatchPublisher} (validated by the backend). */
@@ -28,7 +28,8 @@ export interface BatchPublisherEvents {
  * `maxInFlight` at a time: a full batch goes out as soon as a slot is free; a partial
  * one `batchDelay` ms after the first record of an idle spell arrived (a timer, not
  * the next event, triggers it), or as soon as the batches in flight have all
- * returned. A failed batch is retried with backoff until it succeeds (or `stop()`):
+ * returned. A failed batch is retried with backoff (or after the `retryAfterMs` the
+ * error carries, when longer) until it succeeds (or `stop()`):
  * a record leaves the buffer only once the broker has acknowledged it. (A retried
  * batch may land after batches sent later: order is kept only while nothing fails.)
  */
@@ -59,7 +60,7 @@ export class BatchPublisher {
   private waiters: { target: number; resolve: () => void }[] = [];
 
   constructor(
-    private readonly transport: BusTransport,
+    private readonly transport: Pick<BusTransport, 'publish'>,
     private readonly settings: BatchPublisherSettings,
     private readonly events: BatchPublisherEvents,
   ) {}
@@ -72,6 +73,11 @@ export class BatchPublisher {
   /** The bytes of the bodies waiting for the broker's acknowledgement (in flight included). */
   get bufferedBytes(): number {
     return this.bytes;
+  }
+
+  /** The records waiting for the broker's acknowledgement (in flight included), oldest first. */
+  get heldRecords(): readonly BusRecord[] {
+    return this.records;
   }
 
   /** Adds a record, unless the buffer is full in records or in bytes (the caller counts the drop). Never waits. */
@@ -159,7 +165,7 @@ export class BatchPublisher {
         if (this.stopped) return;
         failures++;
         this.failedAttempts++;
-        const delay = backoffDelay(failures, this.settings.retry);
+        const delay = retryDelay(thrown, failures, this.settings.retry);
         this.events.onPublishFailure(toError(thrown), batch.records.length, delay);
         await new Promise<void>((resolve) => {
           const wake = (): void => {

@@ -2,7 +2,8 @@
 /**
  * The `eventtracking` command: `eventtracking consume`, a consumer of the event bus
  * writing a central tracking.log (see `consume.ts`), and `eventtracking log`, which
- * reads tracking.log (see `log.ts`).
+ * reads tracking.log (see `log.ts`), and `eventtracking xapi replay`, which sends it to an
+ * LRS as xAPI statements (see `xapi.ts`).
  * @packageDocumentation
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,12 +11,14 @@ import { dirname, join } from 'node:path';
 import { nearestName } from '../core/options';
 import { CONSUME_USAGE, parseConsumeArgs, runConsume, UsageError } from './consume';
 import { logUsage, runLog } from './log';
+import { runXapi, XAPI_USAGE } from './xapi';
 
 const USAGE = `usage: eventtracking <command> [options]
 
 commands:
   consume    read the event bus (Redis streams or NATS JetStream) into a central tracking.log
   log        read tracking.log: tail [-f], filter, validate, stats
+  xapi       replay tracking.log into a learning record store as xAPI statements
 
 Run 'eventtracking <command> --help' for its options; 'eventtracking --version' for the version.`;
 
@@ -35,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
-    console.log(topic === 'consume' ? CONSUME_USAGE : topic === 'log' ? logUsage(rest[1]) : USAGE);
+    console.log(topic === 'consume' ? CONSUME_USAGE : topic === 'log' ? logUsage(rest[1]) : topic === 'xapi' ? XAPI_USAGE : USAGE);
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-V') {
@@ -43,8 +46,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'log') return runLog(rest);
+  if (command === 'xapi') return runXapi(rest);
   if (command !== 'consume') {
-    const nearest = nearestName(command, ['consume', 'log']);
+    const nearest = nearestName(command, ['consume', 'log', 'xapi']);
     console.error(`eventtracking: unknown command '${command}'${nearest ? `; did you mean '${nearest}'?` : ''}\n\n${USAGE}`);
     return 2;
   }

@@ -3,6 +3,7 @@ import { eventBusEngineOptions } from '../bus/from-config';
 import { defineOptions, option, type OptionsOf } from '../core/options';
 import { PasswordCensorProcessor } from '../processors/censor-passwords';
 import { SegmentBackend } from '../segment/segment-backend';
+import { XapiBackend } from '../xapi/xapi-backend';
 import type { EngineSpec, TrackerConfig } from './create-tracker';
 
 const edxDefaultsOptions = defineOptions('edxDefaults', {
@@ -46,6 +47,14 @@ const edxDefaultsOptions = defineOptions('edxDefaults', {
    * `tracking_logs` branch stays. Default: none (no bus branch).
    */
   bus: option.object(eventBusEngineOptions.fields),
+  /**
+   * Adds an `xapi` branch: an `XapiBackend` that turns the events into xAPI statements
+   * and sends them to a learning record store (Open edX Aspects' Ralph, say), with its
+   * options: `url`, `lmsRootUrl`, auth, `match`, batching... Only
+   * `PasswordCensorProcessor` runs first (unless `censorPasswords: false`): the
+   * transformer reads the raw events. Default: none (no xAPI branch).
+   */
+  xapi: option.object(XapiBackend.options.fields),
 });
 
 /** Options of {@link edxDefaults}. As configuration data, snake_case names are accepted too. */
@@ -54,13 +63,16 @@ export type EdxDefaultsOptions = OptionsOf<typeof edxDefaultsOptions.fields>;
 export type EdxSegmentOptions = NonNullable<EdxDefaultsOptions['segment']>;
 /** The `bus` option of {@link edxDefaults}: the broker as data, the `stream`, and the `EventBusBackend`'s options. */
 export type EdxBusOptions = NonNullable<EdxDefaultsOptions['bus']>;
+/** The `xapi` option of {@link edxDefaults}: the `XapiBackend`'s options. */
+export type EdxXapiOptions = NonNullable<EdxDefaultsOptions['xapi']>;
 
 /**
  * The LMS production configuration (`EVENT_TRACKING_BACKENDS`) as data for
  * {@link createTracker}: the `tracking_logs` branch runs the legacy shim and the
  * `PrefixedEventProcessor`, and writes `tracking.log` through a `LoggerBackend`;
  * with `segment` options, the `segmentio` branch forwards whitelisted events to Segment;
- * with `bus` options, the `bus` branch publishes the raw events to an event bus.
+ * with `bus` options, the `bus` branch publishes the raw events to an event bus;
+ * with `xapi` options, the `xapi` branch sends them to an LRS as xAPI statements.
  * Every option is checked now, snake_case names included (`{ segment: { write_key } }`):
  * a misspelled one is refused with the nearest valid name.
  *
@@ -102,6 +114,12 @@ export function edxDefaults(given: EdxDefaultsOptions = {}): TrackerConfig {
     backends.bus = {
       engine: 'RoutingBackend',
       options: { backends: { bus: { engine: 'EventBusBackend', options: { ...options.bus } } }, processors: [...censor] },
+    };
+  }
+  if (options.xapi) {
+    backends.xapi = {
+      engine: 'RoutingBackend',
+      options: { backends: { xapi: { engine: 'XapiBackend', options: { ...options.xapi } } }, processors: [...censor] },
     };
   }
   return { backends, processors: [] };

@@ -16,6 +16,7 @@ import { PrefixedEventProcessor } from '../processors/prefixed-event';
 import { RedactProcessor } from '../processors/redact';
 import { RegexFilterProcessor } from '../processors/regex-filter';
 import { SegmentBackend } from '../segment/segment-backend';
+import { XapiBackend } from '../xapi/xapi-backend';
 import { registerEngine } from './engine-registry';
 
 /** A component class whose constructor takes its options object. */
@@ -36,6 +37,7 @@ registerComponent('RoutingBackend', RoutingBackend, ['eventtracking.backends.rou
 registerComponent('LoggerBackend', LoggerBackend, ['eventtracking.backends.logger.LoggerBackend']);
 registerComponent('MemoryBackend', MemoryBackend);
 registerComponent('SegmentBackend', SegmentBackend, ['eventtracking.backends.segment.SegmentBackend']);
+registerComponent('XapiBackend', XapiBackend);
 registerComponent('LegacyFieldMappingProcessor', LegacyFieldMappingProcessor, shim('LegacyFieldMappingProcessor'));
 registerComponent('PrefixedEventProcessor', PrefixedEventProcessor, shim('PrefixedEventProcessor'));
 registerComponent('GoogleAnalyticsProcessor', GoogleAnalyticsProcessor, shim('GoogleAnalyticsProcessor'));

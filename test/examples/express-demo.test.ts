@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { startLocalLrs } from '../../src/xapi';
 
 // The demo runs on the built package, as `npm start` does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,5 +51,27 @@ describe('the Express demo (npm start)', () => {
       context: { user_id: 42, path: '/event', course_id: COURSE, org_id: 'edX' },
     });
     expect(video.session).toBe(page.session);
+  });
+
+  it('sends the enrollment to a local LRS as an xAPI statement when given xapi options, and tracking.log still gets every event', async () => {
+    const lrs = await startLocalLrs();
+    try {
+      const trackingLog = join(mkdtempSync(join(tmpdir(), 'et-demo-')), 'tracking.log');
+      const { app, tracker } = createDemoApp({ trackingLog, secretKey: 'demo-secret', xapi: { url: lrs.url } });
+      const agent = request.agent(app);
+      await agent.get('/login?user=alice').expect(302);
+      await agent.post(`/courses/${COURSE}/enroll`).type('form').send({}).expect(302);
+      await tracker.close();
+      expect(readFileSync(trackingLog, 'utf8').trim().split('\n')).toHaveLength(3);
+      const [statement, ...others] = [...lrs.statements.values()];
+      expect(others).toEqual([]);
+      expect(statement).toMatchObject({
+        actor: { account: { name: '42' } },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/registered' },
+        object: { id: expect.stringContaining(`/course/${COURSE}`), definition: { name: { 'en-US': 'Demonstration Course' } } },
+      });
+    } finally {
+      await lrs.close();
+    }
   });
 });

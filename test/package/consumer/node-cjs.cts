@@ -5,6 +5,7 @@ import express = require('eventtracking/express');
 import koa = require('eventtracking/koa');
 import testing = require('eventtracking/testing');
 import matchers = require('eventtracking/jest');
+import xapi = require('eventtracking/xapi');
 
 const tracker: eventtracking.Tracker = new eventtracking.Tracker({ backends: { memory: new eventtracking.MemoryBackend() } });
 tracker.emit('edx.scratch', { ok: true });
@@ -29,4 +30,8 @@ const result: matchers.ToMatchEventResult = toMatchEvent({ name: 'edx.scratch' }
 // @ts-expect-error: not an export
 matchers.noSuchExport();
 
-export = { middleware, koaMiddleware, result };
+const xapiBackend: xapi.XapiBackend = new xapi.XapiBackend({ url: 'http://127.0.0.1:9/xAPI', lmsRootUrl: 'https://lms.example.com' });
+// @ts-expect-error: not an export
+xapi.noSuchExport();
+
+export = { middleware, koaMiddleware, result, xapiBackend };

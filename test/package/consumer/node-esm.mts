@@ -6,6 +6,7 @@ import { trackMiddleware } from 'eventtracking/express';
 import * as koa from 'eventtracking/koa';
 import { EventMatchTolerates, captureEvents } from 'eventtracking/testing';
 import 'eventtracking/jest';
+import { XapiBackend } from 'eventtracking/xapi';
 import { expect } from 'expect';
 // @ts-expect-error: the package's ES modules have no default export
 import rootDefault from 'eventtracking';
@@ -20,4 +21,5 @@ expect(capture.events[0]).toMatchEvent({ name: 'edx.scratch' }, EventMatchTolera
 capture.restore();
 
 export { rootDefault, noSuchExport };
+export const xapiBackend = new XapiBackend({ url: 'http://127.0.0.1:9/xAPI', lmsRootUrl: 'https://lms.example.com' });
 export const middlewares = [trackMiddleware(), koa.trackMiddleware()];

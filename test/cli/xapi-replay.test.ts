@@ -1,0 +1,86 @@
+// `eventtracking xapi replay` as a child process: a rotated set of tracking.log files
+// (.gz made with zlib) replayed into the local LRS over real HTTP, twice.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startLocalLrs, transformToXapi, type LocalLrs, type XapiStatement } from '../../src/xapi';
+import { legacyEvent, legacyLine, removeTempDirs, tempDir } from './support/log-files';
+import { runCli, stopClis } from './support/run-cli';
+
+const LMS = 'https://courses.example.com';
+let lrs: LocalLrs;
+
+afterEach(async () => lrs?.close());
+afterAll(async () => {
+  await stopClis();
+  removeTempDirs();
+});
+
+/** 400 events in four files, oldest in .3.gz; every fifth an enrollment (the others have no statement in this test's eyes). */
+function rotatedSet(): { files: string[]; enrollmentIds: string[] } {
+  const dir = tempDir();
+  const text = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `${legacyLine(from + k, (from + k) % 2 ? 'tutor' : 'plain')}\n`).join('');
+  writeFileSync(join(dir, 'tracking.log.3.gz'), gzipSync(text(0, 100)));
+  writeFileSync(join(dir, 'tracking.log.2.gz'), gzipSync(text(100, 200)));
+  writeFileSync(join(dir, 'tracking.log.1'), text(200, 300));
+  writeFileSync(join(dir, 'tracking.log'), text(300, 400));
+  const enrollmentIds = Array.from({ length: 80 }, (_, k) => {
+    const statement = transformToXapi(legacyEvent(k * 5), { lmsRootUrl: LMS, actorId: (event) => String((event as { context: { user_id: number } }).context.user_id) });
+    return (statement as XapiStatement).id;
+  });
+  return { files: ['tracking.log', 'tracking.log.1', 'tracking.log.2.gz', 'tracking.log.3.gz'].map((name) => join(dir, name)), enrollmentIds };
+}
+
+const replayed = (statements: Iterable<Record<string, unknown>>) => [...statements].map((statement) => statement.id as string);
+
+describe('eventtracking xapi replay', () => {
+  it('sends the statements of a rotated set (.gz included), and a second run stores nothing again', async () => {
+    const { files, enrollmentIds } = rotatedSet();
+    lrs = await startLocalLrs({ username: 'lms', password: 'pw' });
+    const args = ['xapi', 'replay', '--lrs', lrs.url, '--lms-url', LMS, '--username', 'lms', '--batch-size', '7', ...files];
+    const env = { EVENTTRACKING_LRS_PASSWORD: 'pw' };
+    const first = await runCli(args, { env });
+    expect(first).toEqual({ code: 0, stdout: '', stderr: 'sent: 80 (0 of them held by the LRS already), skipped as unsupported: 320, failed: 0\n' });
+    expect(replayed(lrs.statements.values()).sort()).toEqual([...enrollmentIds].sort()); // two batches may be in flight at once
+    const postsBefore = lrs.counts.posts;
+
+    const second = await runCli(args, { env });
+    expect(second).toEqual({ code: 0, stdout: '', stderr: 'sent: 80 (80 of them held by the LRS already), skipped as unsupported: 320, failed: 0\n' });
+    expect(lrs.counts.stored).toBe(80);
+    expect(lrs.counts.posts - postsBefore).toBe(12); // ceil(80 / 7) batches, each answered "all held already"
+    expect(lrs.counts.statuses[204]).toBe(12);
+  }, 60000);
+
+  it('writes the same statements as JSON lines with --dry-run, oldest file first, sending nothing', async () => {
+    const { files, enrollmentIds } = rotatedSet();
+    const run = await runCli(['xapi', 'replay', '--dry-run', '--lms-url', LMS, ...files]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('written: 80, skipped as unsupported: 320, failed: 0\n');
+    expect(run.stdout.trim().split('\n').map((line) => JSON.parse(line).id)).toEqual(enrollmentIds);
+    const matched = await runCli(['xapi', 'replay', '--dry-run', '--lms-url', LMS, '--match', 'edx.course.*.deactivated', ...files]);
+    expect(matched).toEqual({ code: 0, stdout: '', stderr: 'written: 0, skipped as unsupported: 400, failed: 0\n' });
+  }, 30000);
+
+  it('isolates a statement the LRS rejects, dead-letters it, and exits 1', async () => {
+    const { files, enrollmentIds } = rotatedSet();
+    lrs = await startLocalLrs({ faults: { rejectIds: [enrollmentIds[10] as string], serverErrors: 0.2 } });
+    const deadLetters = join(tempDir(), 'dead.jsonl');
+    const run = await runCli(['xapi', 'replay', '--lrs', lrs.url, '--lms-url', LMS, '--dead-letters', deadLetters, ...files]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`statement ${enrollmentIds[10]} rejected by the LRS (400: statement ${enrollmentIds[10]} is invalid`);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe('sent: 79 (0 of them held by the LRS already), skipped as unsupported: 320, failed: 1');
+    expect(lrs.statements.size).toBe(79);
+    expect(JSON.parse(readFileSync(deadLetters, 'utf8')).statement.id).toBe(enrollmentIds[10]);
+  }, 60000);
+
+  it('refuses a run without --lms-url, or without --lrs or --dry-run, with the usage', async () => {
+    const { files } = rotatedSet();
+    const noLms = await runCli(['xapi', 'replay', '--dry-run', ...files]);
+    expect(noLms.code).toBe(2);
+    expect(noLms.stderr).toMatch(/^eventtracking xapi replay: give --lms-url/);
+    const noLrs = await runCli(['xapi', 'replay', '--lms-url', LMS, ...files]);
+    expect(noLrs.stderr).toMatch(/^eventtracking xapi replay: give --lrs URL/);
+    const misspelt = await runCli(['xapi', 'replay', '--lms-url', LMS, '--dryrun', ...files]);
+    expect(misspelt.stderr).toMatch(/unknown option '--dryrun'; did you mean '--dry-run'\?/);
+  }, 30000);
+});
