@@ -9,7 +9,7 @@ const LAYERS: string[][] = [
   ['processors', 'backends', 'segment', 'bus', 'operations'],
   ['request', 'testing'],
   ['views', 'jest'],
-  ['express', 'koa'],
+  ['express', 'koa', 'fastify', 'hono'],
   ['config'],
   ['cli'],
   ['.'], // src/index.ts, the root entry

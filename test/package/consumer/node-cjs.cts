@@ -3,6 +3,8 @@
 import eventtracking = require('eventtracking');
 import express = require('eventtracking/express');
 import koa = require('eventtracking/koa');
+import fastify = require('eventtracking/fastify');
+import hono = require('eventtracking/hono');
 import testing = require('eventtracking/testing');
 import matchers = require('eventtracking/jest');
 
@@ -19,6 +21,14 @@ const koaMiddleware: koa.KoaMiddleware = koa.trackMiddleware();
 // @ts-expect-error: not an export
 koa.noSuchExport();
 
+const fastifyPlugin: fastify.FastifyPluginLike = fastify.trackMiddleware({ hook: 'preValidation' });
+// @ts-expect-error: not an export
+fastify.noSuchExport();
+
+const honoMiddleware: hono.HonoMiddleware = hono.trackMiddleware();
+// @ts-expect-error: not an export
+hono.noSuchExport();
+
 const capture: testing.EventCapture = testing.captureEvents();
 capture.restore();
 // @ts-expect-error: not an export
@@ -29,4 +39,4 @@ const result: matchers.ToMatchEventResult = toMatchEvent({ name: 'edx.scratch' }
 // @ts-expect-error: not an export
 matchers.noSuchExport();
 
-export = { middleware, koaMiddleware, result };
+export = { middleware, koaMiddleware, fastifyPlugin, honoMiddleware, result };

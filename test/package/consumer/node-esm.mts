@@ -4,6 +4,8 @@
 import { MemoryBackend, Tracker, tracker } from 'eventtracking';
 import { trackMiddleware } from 'eventtracking/express';
 import * as koa from 'eventtracking/koa';
+import * as fastify from 'eventtracking/fastify';
+import * as hono from 'eventtracking/hono';
 import { EventMatchTolerates, captureEvents } from 'eventtracking/testing';
 import 'eventtracking/jest';
 import { expect } from 'expect';
@@ -20,4 +22,4 @@ expect(capture.events[0]).toMatchEvent({ name: 'edx.scratch' }, EventMatchTolera
 capture.restore();
 
 export { rootDefault, noSuchExport };
-export const middlewares = [trackMiddleware(), koa.trackMiddleware()];
+export const middlewares = [trackMiddleware(), koa.trackMiddleware(), fastify.trackMiddleware(), hono.trackMiddleware()];
