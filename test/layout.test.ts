@@ -8,7 +8,7 @@ const LAYERS: string[][] = [
   ['core', 'keys'],
   ['processors', 'backends', 'segment', 'bus', 'operations'],
   ['request', 'testing'],
-  ['views', 'jest'],
+  ['views', 'jest', 'jobs'],
   ['express', 'koa', 'fastify', 'hono'],
   ['config'],
   ['cli'],

@@ -5,6 +5,7 @@ import express = require('eventtracking/express');
 import koa = require('eventtracking/koa');
 import fastify = require('eventtracking/fastify');
 import hono = require('eventtracking/hono');
+import jobs = require('eventtracking/jobs');
 import testing = require('eventtracking/testing');
 import matchers = require('eventtracking/jest');
 
@@ -28,6 +29,11 @@ fastify.noSuchExport();
 const honoMiddleware: hono.HonoMiddleware = hono.trackMiddleware();
 // @ts-expect-error: not an export
 hono.noSuchExport();
+
+const captured: jobs.CapturedContext | null = jobs.captureContext();
+jobs.runWithContext(captured, () => undefined);
+// @ts-expect-error: not an export
+jobs.noSuchExport();
 
 const capture: testing.EventCapture = testing.captureEvents();
 capture.restore();

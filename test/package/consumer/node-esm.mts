@@ -6,6 +6,7 @@ import { trackMiddleware } from 'eventtracking/express';
 import * as koa from 'eventtracking/koa';
 import * as fastify from 'eventtracking/fastify';
 import * as hono from 'eventtracking/hono';
+import { runWithContext, withJobContext } from 'eventtracking/jobs';
 import { EventMatchTolerates, captureEvents } from 'eventtracking/testing';
 import 'eventtracking/jest';
 import { expect } from 'expect';
@@ -22,4 +23,5 @@ expect(capture.events[0]).toMatchEvent({ name: 'edx.scratch' }, EventMatchTolera
 capture.restore();
 
 export { rootDefault, noSuchExport };
+export const jobData = runWithContext(null, () => withJobContext({ courseId: 'course-v1:a+b+c' }));
 export const middlewares = [trackMiddleware(), koa.trackMiddleware(), fastify.trackMiddleware(), hono.trackMiddleware()];
