@@ -19,7 +19,7 @@ async function formFields(form: FormData): Promise<Record<string, string | strin
  * body parser gives them; undefined when it parsed none.
  */
 export async function parsedForm(c: HonoContextLike): Promise<Record<string, string | string[]> | undefined> {
-  const form = c.req.bodyCache.formData;
+  const form = c.req.bodyCache?.formData;
   return form ? formFields((await form) as FormData) : undefined;
 }
 
@@ -30,7 +30,7 @@ export async function parsedForm(c: HonoContextLike): Promise<Record<string, str
  * stream that has ended.
  */
 export async function endpointBody(c: HonoContextLike, incoming: IncomingMessage): Promise<{ stream: IncomingMessage; parsedBody: unknown }> {
-  const cache = c.req.bodyCache;
+  const cache = c.req.bodyCache ?? {};
   if (Object.keys(cache).length === 0 && !incoming.readableEnded) return { stream: incoming, parsedBody: undefined };
   if (cache.formData) {
     const ended = Readable.from([]);

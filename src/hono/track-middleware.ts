@@ -63,7 +63,7 @@ export function trackMiddleware(given: HonoTrackMiddlewareOptions = {}): HonoMid
       return next();
     }
     const { incoming, outgoing } = node;
-    const body = c.req.bodyCache.formData ? await parsedForm(c) : undefined;
+    const body = c.req.bodyCache?.formData ? await parsedForm(c).catch(() => undefined) : undefined;
     return openRequestFrame(async () => {
       tracking.enter(
         incoming.url ?? '/',

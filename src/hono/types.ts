@@ -13,7 +13,7 @@ export interface HonoContextLike {
     /** The Web request. */
     raw: Request;
     /** Hono's cache of the body it read (promises by kind: `text`, `arrayBuffer`, `formData`...). */
-    bodyCache: Partial<Record<string, Promise<unknown>>>;
+    bodyCache?: Partial<Record<string, Promise<unknown>>>;
   };
   /** The variables middleware set with `c.set()` (`c.var.user`, `c.var.session`...). */
   var: object;

@@ -1,6 +1,6 @@
 // captureContext / runWithContext without a queue: what is carried, what a captured
 // value from a queue may hold (it is hostile until checked), and the frame each run gets.
-import { emit, OptionsError, Tracker, MemoryBackend } from '../../src';
+import { emit, MemoryBackend, OptionsError, taskTrack, Tracker } from '../../src';
 import { captureContext, CARRIED_FIELDS, runWithContext } from '../../src/jobs';
 import { captureEvents, FROZEN_TIME, type EventCapture } from '../../src/testing';
 
@@ -97,5 +97,22 @@ describe('captureContext and runWithContext', () => {
   it('refuses unknown options with the nearest valid one', () => {
     expect(() => captureContext({ extraField: ['x'] } as never)).toThrow(OptionsError);
     expect(() => runWithContext(null, () => 1, { contextname: 'x' } as never)).toThrow("jobContext: unknown option 'contextname'; did you mean 'contextName'?");
+  });
+});
+
+describe("a captured context as task_track's request info", () => {
+  it('gives taskTrack the username, ip, agent and host of the request', () => {
+    const capture = captureEvents({ clock: () => FROZEN_TIME });
+    try {
+      const captured = runWithContext({ v: 1, context: { ...REQUEST, host: 'lms.example.com' } }, () => captureContext());
+      taskTrack(captured?.context, { task_id: 'rescore-17' }, 'problem_rescore', { problem: 'p1' });
+      expect(capture.getEvent()).toMatchObject({
+        name: 'problem_rescore',
+        data: { problem: 'p1', task_id: 'rescore-17' },
+        context: { username: 'alice', ip: '203.0.113.9', agent: 'Mozilla/5.0', host: 'lms.example.com', event_source: 'task' },
+      });
+    } finally {
+      capture.restore();
+    }
   });
 });
