@@ -424,7 +424,23 @@ async function scenario8() {
 
 // ---------------------------------------------------------------- main
 
-const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8];
+async function scenario9() {
+  log('scenario 9: trackMiddleware + page event + emit on Express 5, Fastify 5 and Hono 4, each vs its bare framework');
+  const S = '9 frameworks';
+  results.scenario9 = {};
+  const added = {};
+  for (const [framework, baseline, variant] of [['Express 5', 'bare', 'full'], ['Fastify 5', 'fastify-bare', 'fastify-full'], ['Hono 4', 'hono-bare', 'hono-full']]) {
+    const rounds = await httpScenario({ baseline, variants: [variant] });
+    results.scenario9[framework] = { baseline, variants: [variant], rounds };
+    problems.push(...checks(rounds).map((p) => `S9 ${framework} ${p}`));
+    row(S, `bare ${framework} CPU/request`, pick(rounds, baseline, 'cpuPerRequest'), { unit: 'µs' });
+    added[framework] = row(S, `${framework}: middleware + page event + emit, added CPU/request`, pick(rounds, variant, 'addedMicros'), { unit: 'µs' });
+    row(S, `  ${framework} throughput bare / tracked`, rounds.map((r) => r.results[variant].rps / r.results[baseline].rps * 100), { unit: '% of bare' });
+  }
+  results.scenario9.summary = { addedMicros: Object.fromEntries(Object.entries(added).map(([name, s]) => [name, s.median])) };
+}
+
+const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8, scenario9];
 const started = new Date();
 log(`settings: ${JSON.stringify(settings)}; tmp ${tmpdir}`);
 try {

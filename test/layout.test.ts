@@ -9,8 +9,8 @@ const LAYERS: string[][] = [
   ['processors', 'backends', 'segment', 'bus', 'operations'],
   ['xapi'],
   ['request', 'testing'],
-  ['views', 'jest'],
-  ['express', 'koa'],
+  ['views', 'jest', 'jobs'],
+  ['express', 'koa', 'fastify', 'hono'],
   ['config'],
   ['cli'],
   ['.'], // src/index.ts, the root entry

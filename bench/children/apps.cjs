@@ -1,8 +1,9 @@
 'use strict';
-// The Express apps the HTTP scenarios compare. Every app has the same route and the
-// same stand-in for session and auth middleware, so the only difference between a
-// variant and the bare baseline is what the variant adds. Everything is loaded from
-// the BUILT package (`npm run build` first), as users load it.
+// The apps the HTTP scenarios compare (Express 5; Fastify 5 and Hono 4 in scenario 9).
+// Every app has the same route and the same stand-in for session and auth middleware, so
+// the only difference between a variant and the bare baseline of its framework is what
+// the variant adds. Everything is loaded from the BUILT package (`npm run build` first),
+// as users load it.
 const path = require('node:path');
 const express = require('express');
 
@@ -33,6 +34,44 @@ function emitThenOk(et) {
     et.tracker.emit(EVENT_NAME, { course_id: req.params.courseId, mode: 'audit', user_id: 42 });
     res.send('ok');
   };
+}
+
+/** Fastify 5 with the stand-in for @fastify/session + @fastify/passport; `ready` resolves once its routes are in. */
+function fastifyBase(register) {
+  const Fastify = require('fastify');
+  let listener;
+  const app = Fastify({ serverFactory: (handler) => { listener = handler; return require('node:http').createServer(handler); } });
+  app.decorateRequest('user', null);
+  app.decorateRequest('session', null);
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.user = USER;
+    request.session = { id: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' };
+    done();
+  });
+  register(app);
+  const ready = app.ready();
+  return { app: (req, res) => listener(req, res), ready };
+}
+
+/** Hono 4 on @hono/node-server with the same stand-in (c.var.user, c.var.sessionId). */
+function honoBase(register) {
+  const { Hono } = require('hono');
+  const { getRequestListener } = require('@hono/node-server');
+  const app = new Hono();
+  app.use(async (c, next) => {
+    c.set('user', USER);
+    c.set('sessionId', 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6');
+    await next();
+  });
+  register(app);
+  return { app: getRequestListener(app.fetch) };
+}
+
+/** A tracker writing to `files.log`, registered as the default, as in scenario 2. */
+function defaultTracker(et, files, onError) {
+  const tracker = et.createTracker({ ...et.edxDefaults({ trackingLog: files.log }), onError });
+  et.registerTracker(tracker);
+  return tracker;
 }
 
 /**
@@ -158,6 +197,39 @@ function buildVariant(name, files) {
         res.send('ok');
       });
       return { app, linesPerRequest: 0, seen };
+    }
+
+    // Scenario 9: Fastify and Hono, bare and with the real thing (as scenario 2's 'full').
+    case 'fastify-bare':
+      return { ...fastifyBase((app) => app.get(ROUTE, async () => 'ok')), linesPerRequest: 0 };
+
+    case 'fastify-full': {
+      const tracker = defaultTracker(et, files, onError);
+      const { trackMiddleware: fastifyTrack } = require('eventtracking/fastify');
+      const built = fastifyBase((app) => {
+        app.register(fastifyTrack({ secretKey: SECRET_KEY }));
+        app.get(ROUTE, async (request) => {
+          et.tracker.emit(EVENT_NAME, { course_id: request.params.courseId, mode: 'audit', user_id: 42 });
+          return 'ok';
+        });
+      });
+      return { ...built, tracker, logFile: files.log, linesPerRequest: 2, errors: quietErrors };
+    }
+
+    case 'hono-bare':
+      return { ...honoBase((app) => app.get(ROUTE, (c) => c.text('ok'))), linesPerRequest: 0 };
+
+    case 'hono-full': {
+      const tracker = defaultTracker(et, files, onError);
+      const { trackMiddleware: honoTrack } = require('eventtracking/hono');
+      const built = honoBase((app) => {
+        app.use(honoTrack({ secretKey: SECRET_KEY }));
+        app.get(ROUTE, (c) => {
+          et.tracker.emit(EVENT_NAME, { course_id: c.req.param('courseId'), mode: 'audit', user_id: 42 });
+          return c.text('ok');
+        });
+      });
+      return { ...built, tracker, logFile: files.log, linesPerRequest: 2, errors: quietErrors };
     }
 
     default:

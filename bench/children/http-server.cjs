@@ -131,6 +131,7 @@ process.on('message', async (msg) => {
 });
 process.on('disconnect', () => process.exit(0));
 
-server.listen(0, '127.0.0.1', () => {
+// A Fastify app answers once its routes are in (`built.ready`).
+Promise.resolve(built.ready).then(() => server.listen(0, '127.0.0.1', () => {
   process.send({ type: 'ready', port: server.address().port, pid: process.pid, packagePath: require.resolve('eventtracking') });
-});
+}));

@@ -10,5 +10,5 @@ export type { ExpressHandler, ExpressRequest, NextFunction } from './request';
 export { segmentioHandler } from './segmentio-handler';
 export type { SegmentioOptions } from '../views/segmentio-endpoint';
 export { browserScriptHandler } from './browser-script';
-export type { BrowserScriptOptions } from './browser-script';
+export type { BrowserScriptOptions } from '../views/browser-script';
 export { CMS_IGNORE_URL_PATTERNS, LMS_IGNORE_URL_PATTERNS } from '../request/ignore';

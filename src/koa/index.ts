@@ -10,3 +10,5 @@ export { segmentioHandler } from './segmentio-handler';
 export type { SegmentioOptions } from '../views/segmentio-endpoint';
 export type { KoaContext, KoaMiddleware } from './context';
 export { CMS_IGNORE_URL_PATTERNS, LMS_IGNORE_URL_PATTERNS } from '../request/ignore';
+export { browserScriptHandler } from './browser-script';
+export type { BrowserScriptOptions } from '../views/browser-script';

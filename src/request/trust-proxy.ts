@@ -63,14 +63,16 @@ function checkRange(value: unknown, at: OptionPath): string {
 
 /**
  * The `trustProxy` option of a request middleware on `framework` (see
- * {@link TrustProxy}). `true` is refused with the reason: trusting every proxy lets
- * any client choose its address.
+ * {@link TrustProxy}); without a framework (one that computes no client address of
+ * its own), no name is accepted. `true` is refused with the reason: trusting every
+ * proxy lets any client choose its address.
  */
-export function trustProxyOption<const Framework extends string>(framework: Framework): OptionType<TrustProxy<Framework>> {
-  const expected = `false, the number of proxies in front of the app (an integer of 0 or more), an array of the trusted proxies' addresses or CIDR ranges, or '${framework}'`;
+export function trustProxyOption<const Framework extends string = never>(framework?: Framework): OptionType<TrustProxy<Framework>> {
+  const forms = "false, the number of proxies in front of the app (an integer of 0 or more), an array of the trusted proxies' addresses or CIDR ranges";
+  const expected = framework === undefined ? forms : `${forms}, or '${framework}'`;
   return {
     expected,
-    accepts: (value) => value === false || typeof value === 'number' || Array.isArray(value) || value === framework,
+    accepts: (value) => value === false || typeof value === 'number' || Array.isArray(value) || (framework !== undefined && value === framework),
     check(value, at) {
       if (value === true) {
         throw new OptionsError(
@@ -78,7 +80,7 @@ export function trustProxyOption<const Framework extends string>(framework: Fram
           `option '${at.path}' must be ${expected}, got true: trusting every proxy would let any client choose its ip with X-Forwarded-For; give the number of proxies in front of the app or their addresses`,
         );
       }
-      if (value === false || value === framework) return value as TrustProxy<Framework>;
+      if (value === false || (framework !== undefined && value === framework)) return value as TrustProxy<Framework>;
       if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
       if (!Array.isArray(value)) return failOption(at, expected, value);
       return value.map((entry, i) => checkRange(entry, { ...at, path: `${at.path}[${i}]` }));

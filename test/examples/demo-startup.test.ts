@@ -45,7 +45,7 @@ function openFiles(pid: number): string[] {
   return targets;
 }
 
-describe.each(['express', 'koa'])('the %s demo at startup', (framework) => {
+describe.each(['express', 'koa', 'fastify', 'hono'])('the %s demo at startup', (framework) => {
   it('exits 1 before listening, with the explained error, when tracking.log cannot be written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'et-demo-start-'));
     writeFileSync(join(dir, 'file'), '');

@@ -1,6 +1,6 @@
-// The frameworks the middleware suites run on — Express 5, Express 4, Koa 3, Koa 2 —
-// behind one small description of an app, so that every suite has one body and one
-// set of expected contexts and events for all four:
+// The frameworks the middleware suites run on — Express 5, Express 4, Koa 3, Koa 2,
+// Fastify 5, Hono 4 — behind one small description of an app, so that every suite has
+// one body and one set of expected contexts and events for all of them:
 //
 //   before steps (set the user, the session id, the peer address, parse the body, or a
 //   callback-style middleware) → trackMiddleware(options) → after steps → an error
@@ -9,7 +9,9 @@
 //
 // Each framework sets what its own auth and session middleware would set (Express:
 // req.user, req.sessionID, req.session; Koa: ctx.state.user, ctx.sessionId,
-// ctx.session), so the adapters' defaults are what is tested.
+// ctx.session; Fastify: request.user, request.session; Hono: c.var.user,
+// c.var.sessionId, c.var.session), so the adapters' defaults are what is tested.
+// Fastify and Hono are in fastify-framework.ts and hono-framework.ts.
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -25,7 +27,9 @@ import type { KoaContext, SegmentioOptions } from '../../src/koa';
 import type { RequestUser } from '../../src/request/request-context';
 import type { RequestTrackingOptions } from '../../src/request/request-tracking';
 import type { UserTrackOptions as CoreUserTrackOptions } from '../../src/views/user-track';
+import { fastifyFramework } from './fastify-framework';
 import { PROBE, SECRET_KEY } from './helpers';
+import { honoFramework } from './hono-framework';
 
 /** A request as the framework-neutral handlers and options see it. */
 export interface HttpRequest {
@@ -92,7 +96,9 @@ export interface AppSpec {
   track?: TrackOptions;
   /**
    * The framework's own proxy setting: Express's `app.set('trust proxy', express)`;
-   * Koa's `app.proxy = true` with `app.maxIpsCount = koaMaxIpsCount`. Default: none.
+   * Koa's `app.proxy = true` with `app.maxIpsCount = koaMaxIpsCount`; Fastify's
+   * `trustProxy` server option (proxy-addr's, as Express's) set to `express`; Hono has
+   * none. Default: none.
    */
   frameworkProxy?: { express: unknown; koaMaxIpsCount: number };
   after?: Step[];
@@ -112,7 +118,7 @@ export interface FrameworkNames {
 }
 
 export interface Framework {
-  kind: 'express' | 'koa';
+  kind: 'express' | 'koa' | 'fastify' | 'hono';
   names: FrameworkNames;
   /** Builds the app as a request listener (for supertest or {@link listen}). */
   app(spec: AppSpec): RequestListener;
@@ -134,15 +140,15 @@ export function eventApp(fw: Framework, options: UserTrackOptions = {}, before: 
   return fw.app({ before, routes: [{ method: 'ALL', path: '/event', userTrack: options }] });
 }
 
-function replyParts(reply: Reply): Exclude<Reply, string> {
+export function replyParts(reply: Reply): Exclude<Reply, string> {
   return typeof reply === 'string' ? { text: reply } : reply;
 }
 
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
-function neutral(message: IncomingMessage, url: string, body: () => unknown): HttpRequest {
+export function neutral(message: IncomingMessage, url: string, body: () => unknown): HttpRequest {
   return {
     method: message.method ?? 'GET',
     path: url.split('?')[0] ?? url,
@@ -433,6 +439,8 @@ export const FRAMEWORKS: ReadonlyArray<[string, Framework]> = [
   ['Express 4', expressFramework(express4)],
   ['Koa 3', koaFramework(Koa)],
   ['Koa 2', koaFramework(Koa2 as unknown as KoaClass)],
+  ['Fastify 5', fastifyFramework()],
+  ['Hono 4', honoFramework()],
 ];
 
 /** The Koa frameworks alone, for Koa-only cases. */

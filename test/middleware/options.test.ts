@@ -1,8 +1,10 @@
-// The options of the HTTP adapters' factories, on Express and Koa: an unknown option
+// The options of the HTTP adapters' factories, on Express, Koa, Fastify and Hono: an unknown option
 // is refused with the nearest valid one, a value of the wrong type with the option,
 // the expected type and the value — when the factory is called, before any request.
 import { OptionsError, Tracker } from '../../src';
 import * as expressAdapter from '../../src/express';
+import * as fastifyAdapter from '../../src/fastify';
+import * as honoAdapter from '../../src/hono';
 import * as koaAdapter from '../../src/koa';
 import { SECRET_KEY } from '../http/helpers';
 
@@ -17,9 +19,12 @@ function refusal(build: () => unknown): string {
   throw new Error('expected an OptionsError');
 }
 
+// The framework's name trustProxy takes (Hono computes no address of its own: none).
 const ADAPTERS = [
   ['Express', expressAdapter, 'express'],
   ['Koa', koaAdapter, 'koa'],
+  ['Fastify', fastifyAdapter, 'fastify'],
+  ['Hono', honoAdapter, undefined],
 ] as const;
 
 describe.each(ADAPTERS)('the %s adapter', (_name, adapter, framework) => {
@@ -50,7 +55,8 @@ describe.each(ADAPTERS)('the %s adapter', (_name, adapter, framework) => {
     });
 
     it("refuses a trustProxy of the wrong type, listing the forms it takes with this framework's name", () => {
-      const expected = `false, the number of proxies in front of the app (an integer of 0 or more), an array of the trusted proxies' addresses or CIDR ranges, or '${framework}'`;
+      const forms = "false, the number of proxies in front of the app (an integer of 0 or more), an array of the trusted proxies' addresses or CIDR ranges";
+      const expected = framework === undefined ? forms : `${forms}, or '${framework}'`;
       const other = framework === 'express' ? 'koa' : 'express';
       expect(refusal(build({ trustProxy: other }))).toBe(`trackMiddleware: option 'trustProxy' must be ${expected}, got "${other}" (a string)`);
       expect(refusal(build({ trustProxy: '1' }))).toBe(`trackMiddleware: option 'trustProxy' must be ${expected}, got "1" (a string)`);
@@ -77,7 +83,7 @@ describe.each(ADAPTERS)('the %s adapter', (_name, adapter, framework) => {
         getSessionKey: () => undefined,
       };
       expect(typeof adapter.trackMiddleware(options)).toBe('function');
-      for (const trustProxy of [false, 0, 2, ['10.0.0.0/8', '::1', 'loopback'], framework] as const) {
+      for (const trustProxy of [false, 0, 2, ['10.0.0.0/8', '::1', 'loopback'], ...(framework ? [framework] : [])] as const) {
         expect(typeof adapter.trackMiddleware({ secretKey: SECRET_KEY, trustProxy } as never)).toBe('function');
       }
     });
@@ -157,9 +163,9 @@ describe.each(ADAPTERS)('the %s adapter', (_name, adapter, framework) => {
   });
 });
 
-describe('browserScriptHandler (Express)', () => {
+describe.each(ADAPTERS)('browserScriptHandler (%s)', (_name, adapter) => {
   it('refuses a misspelling', () => {
-    expect(refusal(() => expressAdapter.browserScriptHandler({ maxage: 60 } as never))).toBe(
+    expect(refusal(() => adapter.browserScriptHandler({ maxage: 60 } as never))).toBe(
       "browserScriptHandler: unknown option 'maxage'; did you mean 'maxAge'?",
     );
   });
@@ -168,6 +174,22 @@ describe('browserScriptHandler (Express)', () => {
     [{ maxAge: '1h' }, `option 'maxAge' must be a number of 0 or more, got "1h" (a string)`],
     [{ file: '' }, `option 'file' must be a non-empty string, got "" (a string)`],
   ])('refuses the wrong type in %j', (options, message) => {
-    expect(refusal(() => expressAdapter.browserScriptHandler(options as never))).toBe(`browserScriptHandler: ${message}`);
+    expect(refusal(() => adapter.browserScriptHandler(options as never))).toBe(`browserScriptHandler: ${message}`);
+  });
+});
+
+describe('the Fastify plugins', () => {
+  it("refuses a hook that is not a request hook, listing Fastify's", () => {
+    expect(refusal(() => fastifyAdapter.trackMiddleware({ hook: 'onSend' } as never))).toBe(
+      `trackMiddleware: option 'hook' must be one of "onRequest", "preParsing", "preValidation", "preHandler", got "onSend" (a string)`,
+    );
+  });
+
+  it.each([
+    ['userTrackHandler', () => fastifyAdapter.userTrackHandler({ path: '' })],
+    ['segmentioHandler', () => fastifyAdapter.segmentioHandler({ path: '' })],
+    ['browserScriptHandler', () => fastifyAdapter.browserScriptHandler({ path: '' })],
+  ])('%s refuses an empty path', (name, build) => {
+    expect(refusal(build)).toBe(`${name}: option 'path' must be a non-empty string, got "" (a string)`);
   });
 });

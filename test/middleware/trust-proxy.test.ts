@@ -127,8 +127,11 @@ describe.each(FRAMEWORKS)('trustProxy on %s, over real connections', (_name, fw:
     });
   });
 
-  describe("the framework's own setting", () => {
-    // Express: trust proxy = the proxy's address; Koa: app.proxy with maxIpsCount 1 (Koa has no address check).
+  // Hono computes no client address of its own: its trustProxy takes no framework name
+  // (options.test.ts), so these cases do not apply to it and are not declared for it.
+  const frameworkSetting = fw.kind === 'hono' ? (_title: string, _cases: () => void) => undefined : describe;
+  frameworkSetting("the framework's own setting", () => {
+    // Express and Fastify (proxy-addr): trust proxy = the proxy's address; Koa: app.proxy with maxIpsCount 1 (Koa has no address check).
     const setting = { express: PROXY, koaMaxIpsCount: 1 };
 
     it("behind the proxy, the entry it appended, not the client's", async () => {
@@ -141,11 +144,11 @@ describe.each(FRAMEWORKS)('trustProxy on %s, over real connections', (_name, fw:
     });
 
     it(
-      fw.kind === 'express'
+      fw.kind !== 'koa'
         ? "a client reaching the app directly gets its own address (trust proxy checks the peer's)"
         : 'a client reaching the app directly is believed (app.proxy checks no address: ctx.ip is what Koa computes)',
       async () => {
-        expect(await ipOf({ trustProxy: 'framework' }, noProxy.from, noProxy.headers, setting)).toBe(fw.kind === 'express' ? CLIENT : SPOOF);
+        expect(await ipOf({ trustProxy: 'framework' }, noProxy.from, noProxy.headers, setting)).toBe(fw.kind !== 'koa' ? CLIENT : SPOOF);
       },
     );
 

@@ -2,8 +2,11 @@
 // message shaped as Open edX's test base builds it (track/views/tests/base.py), a
 // tracker keeping raw and legacy events and the failures it is told about, and the
 // webhook mounted on Express 5, Koa 3 and Koa 2.
-import type { RequestListener } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
 import type { RequestHandler } from 'express';
 import Koa from 'koa';
 import request from 'supertest';
@@ -12,6 +15,8 @@ import { LegacyFieldMappingProcessor, MemoryBackend, RoutingBackend, Tracker } f
 import type { FailureInfo, Processor, TrackedEvent } from '../../src';
 import { trackMiddleware as expressTrackMiddleware, segmentioHandler as expressSegmentioHandler, type SegmentioOptions } from '../../src/express';
 import { trackMiddleware as koaTrackMiddleware, segmentioHandler as koaSegmentioHandler, type KoaMiddleware } from '../../src/koa';
+import * as fastifyAdapter from '../../src/fastify';
+import * as honoAdapter from '../../src/hono';
 import { FROZEN_TIME } from '../../src/testing';
 import { SegmentioValidationError } from '../../src/views/segmentio';
 
@@ -150,6 +155,29 @@ export function koaApp(KoaCtor: KoaClass, h: Harness, options: SegmentioOptions 
   return app.callback();
 }
 
+/** Fastify: the tracking plugin, then the webhook plugin at ENDPOINT (every method). */
+export function fastifyApp(h: Harness, options: SegmentioOptions = {}): RequestListener {
+  let routing: RequestListener | undefined;
+  const app = Fastify({
+    serverFactory: (handler) => {
+      routing = handler as RequestListener;
+      return createServer(handler);
+    },
+  });
+  void app.register(fastifyAdapter.trackMiddleware({ tracker: h.tracker, secretKey: SECRET_KEY }));
+  void app.register(fastifyAdapter.segmentioHandler({ ...baseOptions(h, options), path: ENDPOINT }));
+  const ready = app.ready();
+  return (req, res) => void ready.then(() => routing?.(req, res));
+}
+
+/** Hono on @hono/node-server: trackMiddleware, then the webhook at ENDPOINT (every method). */
+export function honoApp(h: Harness, options: SegmentioOptions = {}): RequestListener {
+  const app = new Hono();
+  app.use(honoAdapter.trackMiddleware({ tracker: h.tracker, secretKey: SECRET_KEY }) as never);
+  app.all(ENDPOINT, honoAdapter.segmentioHandler(baseOptions(h, options)) as never);
+  return getRequestListener(app.fetch) as RequestListener;
+}
+
 /** An app factory per framework, for `describe.each`: the webhook answers every method. */
 export type AppFactory = (h: Harness, options?: SegmentioOptions) => RequestListener;
 
@@ -157,6 +185,8 @@ export const FRAMEWORKS: ReadonlyArray<[string, AppFactory]> = [
   ['Express 5', (h, options) => expressApp(h, options, { all: true })],
   ['Koa 3', (h, options) => koaApp(Koa, h, options)],
   ['Koa 2', (h, options) => koaApp(Koa2 as unknown as KoaClass, h, options)],
+  ['Fastify 5', fastifyApp],
+  ['Hono 4', honoApp],
 ];
 
 /** The webhook URL with `?key=`. */

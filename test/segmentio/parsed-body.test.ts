@@ -82,7 +82,7 @@ describe.each([
 });
 
 describe('the same tracking.log event on every framework (test_success)', () => {
-  it('records identical legacy events on Express 5, Koa 3 and Koa 2', async () => {
+  it('records identical legacy events on Express 5, Koa 3, Koa 2, Fastify 5 and Hono 4', async () => {
     const logged: unknown[] = [];
     for (const [, makeApp] of FRAMEWORKS) {
       const own = makeHarness();
@@ -91,7 +91,7 @@ describe('the same tracking.log event on every framework (test_success)', () => 
       logged.push(asLogged(onlyLegacy(own)));
     }
     expect(logged[0]).toMatchObject({ username: USERNAME, referer: 'https://segment.example/', accept_language: 'en', context: { org_id: 'foo' } });
-    expect(logged[1]).toEqual(logged[0]);
-    expect(logged[2]).toEqual(logged[0]);
+    expect(logged).toHaveLength(FRAMEWORKS.length);
+    for (const each of logged.slice(1)) expect(each).toEqual(logged[0]);
   });
 });

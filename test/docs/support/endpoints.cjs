@@ -1,4 +1,4 @@
-// Checks the endpoints of the Express and Koa examples of docs/web-frameworks.md over
+// Checks the endpoints of the Express, Koa, Fastify and Hono examples of docs/web-frameworks.md over
 // HTTP (supertest), then what they wrote to ./tracking.log.
 'use strict';
 const { assertPart, check, closeDefaultTracker, readLog } = require('./checks.cjs');

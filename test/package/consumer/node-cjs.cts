@@ -3,6 +3,9 @@
 import eventtracking = require('eventtracking');
 import express = require('eventtracking/express');
 import koa = require('eventtracking/koa');
+import fastify = require('eventtracking/fastify');
+import hono = require('eventtracking/hono');
+import jobs = require('eventtracking/jobs');
 import testing = require('eventtracking/testing');
 import matchers = require('eventtracking/jest');
 import xapi = require('eventtracking/xapi');
@@ -20,6 +23,19 @@ const koaMiddleware: koa.KoaMiddleware = koa.trackMiddleware();
 // @ts-expect-error: not an export
 koa.noSuchExport();
 
+const fastifyPlugin: fastify.FastifyPluginLike = fastify.trackMiddleware({ hook: 'preValidation' });
+// @ts-expect-error: not an export
+fastify.noSuchExport();
+
+const honoMiddleware: hono.HonoMiddleware = hono.trackMiddleware();
+// @ts-expect-error: not an export
+hono.noSuchExport();
+
+const captured: jobs.CapturedContext | null = jobs.captureContext();
+jobs.runWithContext(captured, () => undefined);
+// @ts-expect-error: not an export
+jobs.noSuchExport();
+
 const capture: testing.EventCapture = testing.captureEvents();
 capture.restore();
 // @ts-expect-error: not an export
@@ -34,4 +50,4 @@ const xapiBackend: xapi.XapiBackend = new xapi.XapiBackend({ url: 'http://127.0.
 // @ts-expect-error: not an export
 xapi.noSuchExport();
 
-export = { middleware, koaMiddleware, result, xapiBackend };
+export = { middleware, koaMiddleware, fastifyPlugin, honoMiddleware, result, xapiBackend };

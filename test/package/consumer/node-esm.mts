@@ -4,6 +4,9 @@
 import { MemoryBackend, Tracker, tracker } from 'eventtracking';
 import { trackMiddleware } from 'eventtracking/express';
 import * as koa from 'eventtracking/koa';
+import * as fastify from 'eventtracking/fastify';
+import * as hono from 'eventtracking/hono';
+import { runWithContext, withJobContext } from 'eventtracking/jobs';
 import { EventMatchTolerates, captureEvents } from 'eventtracking/testing';
 import 'eventtracking/jest';
 import { XapiBackend } from 'eventtracking/xapi';
@@ -22,4 +25,5 @@ capture.restore();
 
 export { rootDefault, noSuchExport };
 export const xapiBackend = new XapiBackend({ url: 'http://127.0.0.1:9/xAPI', lmsRootUrl: 'https://lms.example.com' });
-export const middlewares = [trackMiddleware(), koa.trackMiddleware()];
+export const jobData = runWithContext(null, () => withJobContext({ courseId: 'course-v1:a+b+c' }));
+export const middlewares = [trackMiddleware(), koa.trackMiddleware(), fastify.trackMiddleware(), hono.trackMiddleware()];

@@ -1,11 +1,27 @@
+import type { RequestListener } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
 import request from 'supertest';
 
-// The demo runs on the built package (`npm run build`), importing 'eventtracking' and 'eventtracking/koa'.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createDemoApp } = require('../../examples/koa/server.js');
+// The demos on Koa, Fastify and Hono: the same site, the same visit, the same tracking.log.
+// They run on the built package (`npm run build`), importing 'eventtracking' and its adapter.
+type Demo = { createDemoApp(options: object): { app: unknown; tracker: { close(): Promise<void> } } };
+/* eslint-disable @typescript-eslint/no-require-imports */
+const DEMOS: ReadonlyArray<[string, Demo, (app: never) => Promise<RequestListener>]> = [
+  ['Koa', require('../../examples/koa/server.js'), async (app: { callback(): RequestListener }) => app.callback()],
+  [
+    'Fastify',
+    require('../../examples/fastify/server.js'),
+    async (app: { ready(): Promise<unknown>; routing: RequestListener }) => {
+      await app.ready();
+      return (req, res) => app.routing(req, res);
+    },
+  ],
+  ['Hono', require('../../examples/hono/server.js'), async (app: { fetch: Parameters<typeof getRequestListener>[0] }) => getRequestListener(app.fetch) as RequestListener],
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const COURSE = 'course-v1:edX+DemoX+Demo_2014';
 const VIDEO = `block-v1:edX+DemoX+Demo_2014+type@video+block@intro-video`;
@@ -38,11 +54,12 @@ function androidVideoPlayed(): Record<string, unknown> {
   };
 }
 
-describe('the Koa demo (examples/koa)', () => {
+describe.each(DEMOS)('the %s demo (examples/koa, examples/fastify, examples/hono)', (_name, demo, listenerOf) => {
   it('writes page, server, browser and mobile events of a signed-in visit to tracking.log', async () => {
-    const trackingLog = join(mkdtempSync(join(tmpdir(), 'et-koa-demo-')), 'tracking.log');
-    const { app, tracker } = createDemoApp({ trackingLog, secretKey: 'demo-secret', segmentioSecret: SEGMENTIO_SECRET });
-    const agent = request.agent(app.callback());
+    const trackingLog = join(mkdtempSync(join(tmpdir(), 'et-demo-')), 'tracking.log');
+    const { app, tracker } = demo.createDemoApp({ trackingLog, secretKey: 'demo-secret', segmentioSecret: SEGMENTIO_SECRET });
+    const listener = await listenerOf(app as never);
+    const agent = request.agent(listener);
     await agent.get('/login?user=alice').expect(302);
     await agent.get(`/courses/${COURSE}/courseware/`).expect(200).expect(/Play video/);
     await agent.post(`/courses/${COURSE}/enroll`).type('form').send({ password: 'hunter2' }).expect(302);
@@ -52,7 +69,7 @@ describe('the Koa demo (examples/koa)', () => {
       .send({ event_type: 'play_video', event: '{"id":"intro-video","currentTime":0}', page: `http://127.0.0.1/courses/${COURSE}/courseware/`, courserun_key: COURSE })
       .expect(200, 'success');
     // The Segment webhook: a wrong key is refused, the right one records the mobile event.
-    const segment = request(app.callback());
+    const segment = request(listener);
     await segment.post('/segmentio/event?key=wrong').send(androidVideoPlayed()).expect(401);
     await segment.get(`/segmentio/event?key=${SEGMENTIO_SECRET}`).expect(405);
     await segment.post(`/segmentio/event?key=${SEGMENTIO_SECRET}`).send(androidVideoPlayed()).expect(200);

@@ -2,19 +2,66 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { createServer, type RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import Koa from 'koa';
 import request from 'supertest';
-import { browserScriptHandler } from '../../src/express/browser-script';
+import * as expressAdapter from '../../src/express';
+import * as fastifyAdapter from '../../src/fastify';
+import * as honoAdapter from '../../src/hono';
+import * as koaAdapter from '../../src/koa';
+import type { BrowserScriptOptions } from '../../src/views/browser-script';
 
 const script = 'window.Logger = {};\n'.repeat(20);
 
-function appServing(options?: Parameters<typeof browserScriptHandler>[0]) {
-  const app = express();
-  app.get('/eventtracking.js', browserScriptHandler(options));
-  return app;
-}
+/** An app per framework serving the script at /eventtracking.js (and 404 elsewhere). */
+const SERVERS: ReadonlyArray<[string, (options?: BrowserScriptOptions) => RequestListener]> = [
+  [
+    'Express',
+    (options) => {
+      const app = express();
+      app.get('/eventtracking.js', expressAdapter.browserScriptHandler(options));
+      return app;
+    },
+  ],
+  [
+    'Koa',
+    (options) => {
+      const app = new Koa();
+      const serve = koaAdapter.browserScriptHandler(options);
+      app.use(async (ctx, next) => (ctx.path === '/eventtracking.js' ? serve(ctx as never, next) : next()));
+      return app.callback();
+    },
+  ],
+  [
+    'Fastify',
+    (options) => {
+      let routing: RequestListener | undefined;
+      const app = Fastify({
+        serverFactory: (handler) => {
+          routing = handler as RequestListener;
+          return createServer(handler);
+        },
+      });
+      void app.register(fastifyAdapter.browserScriptHandler(options));
+      const ready = app.ready();
+      return (req, res) => void ready.then(() => routing?.(req, res));
+    },
+  ],
+  [
+    'Hono',
+    (options) => {
+      const app = new Hono();
+      app.get('/eventtracking.js', honoAdapter.browserScriptHandler(options) as never);
+      return getRequestListener(app.fetch) as RequestListener;
+    },
+  ],
+];
 
-describe('browserScriptHandler', () => {
+describe.each(SERVERS)('browserScriptHandler on %s', (_name, appServing) => {
   const file = join(mkdtempSync(join(tmpdir(), 'et-script-')), 'global.js');
   writeFileSync(file, script);
 
@@ -56,6 +103,6 @@ describe('browserScriptHandler', () => {
   });
 
   it('fails at creation, naming npm run build, when the file is missing', () => {
-    expect(() => browserScriptHandler({ file: '/nowhere/global.js' })).toThrow(/\/nowhere\/global\.js is missing; build it with `npm run build`/);
+    expect(() => appServing({ file: '/nowhere/global.js' })).toThrow(/\/nowhere\/global\.js is missing; build it with `npm run build`/);
   });
 });
