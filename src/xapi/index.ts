@@ -1,0 +1,8 @@
+/**
+ * `eventtracking/xapi`: Open edX events as the xAPI statements Open edX's
+ * event-routing-backends writes for its analytics (Aspects), statement for statement.
+ * @packageDocumentation
+ */
+export { transformToXapi, learnerOf, XAPI_EVENT_NAMES, XapiTransformError } from './transform';
+export type { XapiTransformOptions, XapiTransformFailure } from './transform';
+export type * from './statement';
