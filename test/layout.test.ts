@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 const LAYERS: string[][] = [
   ['encoding'],
   ['core', 'keys'],
-  ['processors', 'backends', 'segment', 'bus', 'operations'],
+  ['processors', 'backends', 'segment', 'bus', 'operations', 'xapi'],
   ['request', 'testing'],
   ['views', 'jest'],
   ['express', 'koa'],

@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export { transformToXapi, learnerOf, XAPI_EVENT_NAMES, XapiTransformError } from './transform';
+export { fromTrackingLog } from './tracking-log';
 export type { XapiTransformOptions, XapiTransformFailure } from './transform';
 export type * from './statement';

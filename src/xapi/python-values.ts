@@ -14,10 +14,10 @@ import { formatIsoTime } from '../encoding/timestamp';
  * decimal are exactly the odd multiples of 1/16 (x.0625, x.1875, ...).
  */
 export function roundMillis(value: number): number {
-  const scaled = value * 1000;
-  const floor = Math.floor(scaled);
-  if (scaled - floor === 0.5) return (floor % 2 === 0 ? floor : floor + 1) / 1000;
-  return Number(value.toFixed(3));
+  const exactTie = Number.isInteger(value * 16) && !Number.isInteger(value * 8);
+  if (!exactTie) return Number(value.toFixed(3));
+  const floor = Math.floor(value * 1000);
+  return (floor % 2 === 0 ? floor : floor + 1) / 1000;
 }
 
 /** Python's `float(value)` of a JSON value; `undefined` when Python would raise. */

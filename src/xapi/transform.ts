@@ -73,7 +73,9 @@ export const XAPI_EVENT_NAMES: readonly string[] = [...TRANSFORMERS.keys()];
  * special-exam event without `event.exam_content_id`).
  *
  * @param event an event as emitted (`{ name, timestamp, data, context }`) or a
- * tracking.log line (`{ name, event_type, time, event, ... }`), read as ERB reads it.
+ * tracking.log line (`{ name, event_type, time, event, ... }`), read as ERB's
+ * transformers read it. For log files, pass lines through `fromTrackingLog` first, as
+ * ERB's `transform_tracking_logs` does: most transformers read `data`.
  * @returns one statement; `[problem, ...questions]` for a `problem_check` of several
  * questions; `null` for an event name ERB does not transform (never throws for those)
  * or when ERB would send nothing.

@@ -5,6 +5,7 @@ import express = require('eventtracking/express');
 import koa = require('eventtracking/koa');
 import testing = require('eventtracking/testing');
 import matchers = require('eventtracking/jest');
+import xapi = require('eventtracking/xapi');
 
 const tracker: eventtracking.Tracker = new eventtracking.Tracker({ backends: { memory: new eventtracking.MemoryBackend() } });
 tracker.emit('edx.scratch', { ok: true });
@@ -29,4 +30,9 @@ const result: matchers.ToMatchEventResult = toMatchEvent({ name: 'edx.scratch' }
 // @ts-expect-error: not an export
 matchers.noSuchExport();
 
-export = { middleware, koaMiddleware, result };
+const options: xapi.XapiTransformOptions = { lmsRootUrl: 'https://lms.example.com', actorId: () => 'a-learner' };
+const statements: xapi.XapiStatement | xapi.XapiStatement[] | null = xapi.transformToXapi({ name: 'edx.scratch' }, options);
+// @ts-expect-error: not an export
+xapi.noSuchExport();
+
+export = { middleware, koaMiddleware, result, statements };

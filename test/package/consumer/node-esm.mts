@@ -6,6 +6,7 @@ import { trackMiddleware } from 'eventtracking/express';
 import * as koa from 'eventtracking/koa';
 import { EventMatchTolerates, captureEvents } from 'eventtracking/testing';
 import 'eventtracking/jest';
+import { transformToXapi, type XapiStatement } from 'eventtracking/xapi';
 import { expect } from 'expect';
 // @ts-expect-error: the package's ES modules have no default export
 import rootDefault from 'eventtracking';
@@ -19,5 +20,7 @@ tracker.emit('edx.scratch');
 expect(capture.events[0]).toMatchEvent({ name: 'edx.scratch' }, EventMatchTolerates.default());
 capture.restore();
 
-export { rootDefault, noSuchExport };
+const statement = transformToXapi({ name: 'play_video' }, { lmsRootUrl: 'https://lms.example.com', actorId: () => undefined }) as XapiStatement | null;
+
+export { rootDefault, noSuchExport, statement };
 export const middlewares = [trackMiddleware(), koa.trackMiddleware()];
