@@ -60,6 +60,7 @@ const settings = {
   segmentEvents: quick ? 10000 : 100000,
   jsonIterations: quick ? 20000 : 200000,
   busEvents: quick ? 50000 : 200000,
+  xapiEvents: quick ? 20000 : 200000,
   redis: args.redis ?? 'redis://127.0.0.1:6379',
 };
 const selected = (n) => !args.only || args.only.includes(n);
@@ -375,7 +376,18 @@ async function scenario7() {
 
 // ---------------------------------------------------------------- main
 
-const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7];
+async function scenario8() {
+  log(`scenario 8: transformToXapi throughput on one core, ${settings.xapiEvents} events of ERB's fixtures per round`);
+  const fixtures = path.join(here, '..', 'test', 'xapi', 'fixtures', 'current');
+  const result = await runChild('xapi-transform.cjs', { iterations: settings.xapiEvents, rounds: settings.rounds, fixtures });
+  results.scenario8 = result;
+  const S = '8 xAPI transform';
+  row(S, `statements per second (${result.events} kinds of event, in turn)`, result.rounds.map((r) => r.statementsPerSecond), { unit: '/s', digits: 0 });
+  row(S, 'time per event', result.rounds.map((r) => r.microsPerEvent), { unit: 'µs', digits: 2 });
+  row(S, 'CPU per event', result.rounds.map((r) => r.cpuMicrosPerEvent), { unit: 'µs', digits: 2 });
+}
+
+const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8];
 const started = new Date();
 log(`settings: ${JSON.stringify(settings)}; tmp ${tmpdir}`);
 try {

@@ -85,11 +85,12 @@ export class StatementBuilder {
       [EXTENSION.sessionId]: this.reader.get('session'),
       ...parts.extensions,
     });
-    const statement: XapiStatement = {
+    return {
       id: statementId(parts.verb, this.actor, this.time.raw, child?.childId),
       actor: this.actor,
       verb: parts.verb,
       object: withoutNone(parts.object),
+      ...(parts.result === undefined ? {} : { result: parts.result }),
       context: {
         ...(contextActivities === undefined ? {} : { contextActivities }),
         ...(child === undefined ? {} : { statement: { id: child.parent.id, objectType: 'StatementRef' as const } }),
@@ -98,8 +99,6 @@ export class StatementBuilder {
       timestamp: this.time.normalized,
       version: XAPI_VERSION,
     };
-    if (parts.result !== undefined) statement.result = parts.result;
-    return statement;
   }
 }
 

@@ -12,12 +12,25 @@ const BASE_NAMESPACE = uuidBytes('6ba7b810-9dad-11d1-80b4-00c04fd430c8');
  * multi-question problem), each JSON as tincan writes it with Python's `json.dumps`.
  */
 export function statementId(verb: XapiVerb, actor: XapiAgent, rawTimestamp: string, childId?: string): string {
-  const verbJson = encodeJson({ id: verb.id, display: verb.display }, 'python');
   // tincan keeps the order its classes declare: an account's name before its homePage.
   const actorJson = encodeJson({ objectType: 'Agent', account: { name: actor.account.name, homePage: actor.account.homePage } }, 'python');
-  const namespace = uuid5(BASE_NAMESPACE, childId === undefined ? verbJson : `${verbJson}-${childId}`);
+  const namespace = childId === undefined ? verbNamespace(verb) : uuid5(BASE_NAMESPACE, `${verbJson(verb)}-${childId}`);
   return formatUuid(uuid5(namespace, `${actorJson}-${rawTimestamp}`));
 }
+
+/** The namespace of each verb's statements, computed once per verb (the verbs are constants). */
+const verbNamespaces = new WeakMap<XapiVerb, Buffer>();
+
+function verbNamespace(verb: XapiVerb): Buffer {
+  let namespace = verbNamespaces.get(verb);
+  if (namespace === undefined) {
+    namespace = uuid5(BASE_NAMESPACE, verbJson(verb));
+    verbNamespaces.set(verb, namespace);
+  }
+  return namespace;
+}
+
+const verbJson = (verb: XapiVerb): string => encodeJson({ id: verb.id, display: verb.display }, 'python');
 
 /** RFC 4122 version 5: SHA-1 of namespace and UTF-8 name, version and variant bits set. */
 function uuid5(namespace: Buffer, name: string): Buffer {
