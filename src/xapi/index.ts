@@ -3,7 +3,7 @@
  * event-routing-backends writes for its analytics (Aspects), statement for statement.
  * @packageDocumentation
  */
-export { transformToXapi, learnerOf, XAPI_EVENT_NAMES, XapiTransformError } from './transform';
+export { transformToXapi, learnerOf, xapiTransformOptions, XAPI_EVENT_NAMES, XapiTransformError } from './transform';
 export { fromTrackingLog } from './tracking-log';
 export type { XapiTransformOptions, XapiTransformFailure } from './transform';
 export type * from './statement';

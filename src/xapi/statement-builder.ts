@@ -67,7 +67,7 @@ export class StatementBuilder {
     return {
       id: this.iri('course', courseId) as string,
       objectType: 'Activity',
-      definition: { ...(name === undefined ? {} : { name: { [nameLanguage]: name } }), type: ACTIVITY.course },
+      definition: { ...(typeof name === 'string' ? { name: { [nameLanguage]: name } } : {}), type: ACTIVITY.course },
     };
   }
 

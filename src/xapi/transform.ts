@@ -34,7 +34,7 @@ export interface XapiTransformOptions {
   transformerVersion?: string;
 }
 
-/** The schema of {@link XapiTransformOptions}. */
+/** The schema of {@link XapiTransformOptions}: `xapiTransformOptions.extend(...)` for a component that takes them among its own. */
 export const xapiTransformOptions = defineOptions('transformToXapi', {
   lmsRootUrl: option.string({ nonEmpty: true }),
   actorId: option.function<XapiTransformOptions['actorId']>(),

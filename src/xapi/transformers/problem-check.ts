@@ -6,7 +6,7 @@ import { pythonFloat, pythonJsonUnicode, pythonStr } from '../python-values';
 import type { StatementBuilder } from '../statement-builder';
 import type { XapiActivity, XapiActivityDefinition, XapiResult, XapiScore, XapiStatement, XapiVerb } from '../statement';
 import { ACTIVITY, EXTENSION, VERBS } from '../vocabulary';
-import { browserProblemBlock } from './problem-block';
+import { browserProblemBlock } from './block-keys';
 import { problemId } from './problem';
 
 /** Open edX's response types as xAPI interaction types; any other is `'other'`. */
@@ -76,6 +76,10 @@ function childIds(builder: StatementBuilder): string[] {
   return ids.length > 1 ? ids : [];
 }
 
+/**
+ * The question (its text, when a submission gives it; else the problem's display name), its
+ * interaction type (`'other'` for a problem of several questions), the attempt number.
+ */
 function definitionOf(question: Question, grouped: boolean): XapiActivityDefinition {
   const { reader } = question.builder;
   const submission = submissionOf(question);
@@ -94,6 +98,10 @@ function definitionOf(question: Question, grouped: boolean): XapiActivityDefinit
   };
 }
 
+/**
+ * The block's IRI: the problem's id (a question's: the problem's with the question id as its
+ * last `@` part) or, for a check from the browser, the block found from the page.
+ */
 function objectId(question: Question): string | undefined {
   const { builder, childId } = question;
   const { reader } = builder;
@@ -111,6 +119,7 @@ function objectOf(question: Question, grouped: boolean): XapiActivity {
   return { ...(id === undefined ? {} : { id }), objectType: grouped ? 'GroupActivity' : 'Activity', definition: definitionOf(question, grouped) };
 }
 
+/** The answer and whether it was correct, and the problem's score (not a question's); none from the browser. */
 function resultOf(question: Question): XapiResult | undefined {
   const { builder, childId } = question;
   const { reader } = builder;
@@ -135,6 +144,7 @@ function resultOf(question: Question): XapiResult | undefined {
   return result;
 }
 
+/** `grade` out of `max_grade`, as floats; scaled 0 when nothing can be earned. */
 function scoreOf({ builder }: Question): XapiScore {
   const { reader } = builder;
   const asNumber = (key: string): number | undefined => {

@@ -3,6 +3,7 @@ import { withoutNone, type StatementBuilder, type StatementParts } from '../stat
 import { isoDuration, pythonFloat, pythonStr, roundMillis } from '../python-values';
 import type { XapiExtensions, XapiResult, XapiVerb } from '../statement';
 import { ACTIVITY, EXTENSION, VERBS } from '../vocabulary';
+import { blockVersion } from './block-keys';
 import type { Transformer } from './transformer';
 import { oneStatement } from './transformer';
 
@@ -35,13 +36,6 @@ function videoObject(builder: StatementBuilder) {
     objectType: 'Activity' as const,
     definition: { type: ACTIVITY.video },
   };
-}
-
-/** The block key prefix of a course: `block-v1`, or `ccx-block-v1` in a CCX course. */
-export function blockVersion(courseId: string): string {
-  const [prefix = ''] = courseId.split(':');
-  const version = `block-${prefix.split('-').at(-1) ?? ''}`;
-  return prefix.includes('ccx') ? `ccx-${version}` : version;
 }
 
 function video(verb: XapiVerb, resultOf?: (builder: StatementBuilder) => XapiResult): Transformer {

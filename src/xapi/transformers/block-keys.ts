@@ -1,4 +1,11 @@
-import { blockVersion } from './video';
+// Block keys of a course: the part ERB builds itself (it does not parse opaque keys).
+
+/** The block key prefix of a course: `block-v1`, or `ccx-block-v1` in a CCX course. */
+export function blockVersion(courseId: string): string {
+  const [prefix = ''] = courseId.split(':');
+  const version = `block-${prefix.split('-').at(-1) ?? ''}`;
+  return prefix.includes('ccx') ? `ccx-${version}` : version;
+}
 
 /**
  * The problem block of a browser `problem_check`, which names no problem: the unit's
