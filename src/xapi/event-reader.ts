@@ -1,6 +1,7 @@
 import { isPlainObject } from '../encoding/objects';
 import { isPythonFalsy } from '../encoding/python-truth';
 import { XapiTransformError } from './errors';
+import { pythonStr } from './python-values';
 
 /**
  * Reads an event's fields the way event-routing-backends' transformers do (their
@@ -34,6 +35,26 @@ export class EventReader {
     const value = this.get(key);
     if (value === undefined) throw this.fail('missing-field', `the event has no '${key}'`);
     return value;
+  }
+
+  /** The value at `key` as text (see {@link asText}), or `undefined` when it is missing or empty. */
+  text(key: string): string | undefined {
+    const value = this.get(key);
+    return value === undefined ? undefined : this.asText(value, key);
+  }
+
+  /** The value at `key` as text (see {@link asText}); throws an {@link XapiTransformError} when it is missing or empty. */
+  requireText(key: string): string {
+    return this.asText(this.require(key), key);
+  }
+
+  /**
+   * A value of field `key` as Python's `str()` writes it into an IRI: a string as it is, a
+   * number or boolean as Python writes them; an object or array fails (`'invalid-value'`).
+   */
+  asText(value: unknown, key: string): string {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return pythonStr(value);
+    throw this.fail('invalid-value', `'${key}' is not text`);
   }
 
   /** An {@link XapiTransformError} about this event. */

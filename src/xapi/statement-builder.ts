@@ -57,8 +57,8 @@ export class StatementBuilder {
   }
 
   /** `<LMS root>/<type>/<id>` (`.../course/course-v1:edX+DemoX+Demo_Course`); `undefined` without an id. */
-  iri(type: string, id: unknown): string | undefined {
-    return id === undefined ? undefined : `${this.setup.lmsRootUrl}/${type}/${String(id)}`;
+  iri(type: string, id: string | undefined): string | undefined {
+    return id === undefined ? undefined : `${this.setup.lmsRootUrl}/${type}/${id}`;
   }
 
   /** The course of the event (`context.course_id`) as an activity, with its name when `courseName` knows it. */
@@ -73,8 +73,8 @@ export class StatementBuilder {
 
   /** The default context activities: the course as parent, or none when the event names no course. */
   courseParent(): XapiContextActivities | undefined {
-    const courseId = this.reader.get('context.course_id');
-    return courseId === undefined ? undefined : { parent: [this.courseActivity(String(courseId), 'en-US')] };
+    const courseId = this.reader.text('context.course_id');
+    return courseId === undefined ? undefined : { parent: [this.courseActivity(courseId, 'en-US')] };
   }
 
   /** A statement of `parts`; for a question of a multi-question problem, `child` links it to the problem's statement. */

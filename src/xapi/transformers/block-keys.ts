@@ -14,15 +14,15 @@ export function blockVersion(courseId: string): string {
  *
  * @returns the block key, `undefined` when neither gives one, or `null` when `data` is not text.
  */
-export function browserProblemBlock(referer: unknown, data: unknown, courseId: unknown): string | undefined | null {
-  const fromReferer = referer === undefined ? undefined : activateBlockId(String(referer));
+export function browserProblemBlock(referer: string | undefined, data: unknown, courseId: string | undefined): string | undefined | null {
+  const fromReferer = referer === undefined ? undefined : activateBlockId(referer);
   if (fromReferer !== undefined) return fromReferer;
   if (data === undefined || courseId === undefined) return undefined;
   if (typeof data !== 'string') return null;
   const parts = data.split('_');
-  const course = String(courseId).split(':');
+  const course = courseId.split(':');
   if (parts.length < 2 || course.length < 2) return undefined;
-  return `${blockVersion(String(courseId))}:${course[1]}+type@problem+block@${parts[1]}`;
+  return `${blockVersion(courseId)}:${course[1]}+type@problem+block@${parts[1]}`;
 }
 
 /** The first non-empty `activate_block_id` of a URL's query, decoded. */

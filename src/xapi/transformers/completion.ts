@@ -8,7 +8,7 @@ export const completionTransformers = {
     if (typeof completion !== 'number') throw builder.reader.fail('invalid-value', "'data.completion' is not a number");
     return {
       verb: VERBS.progressed,
-      object: { id: builder.iri('xblock', builder.reader.get('data.block_id')), objectType: 'Activity', definition: { type: ACTIVITY.resource } },
+      object: { id: builder.iri('xblock', builder.reader.text('data.block_id')), objectType: 'Activity', definition: { type: ACTIVITY.resource } },
       result: { completion: completion === 1, extensions: { [EXTENSION.progress]: completion * 100 } },
     };
   }),

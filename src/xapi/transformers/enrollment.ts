@@ -12,7 +12,7 @@ export const enrollmentTransformers = byVerb(
     'edx.course.grade.now_failed': VERBS.failed,
   },
   (builder, verb) => {
-    const courseId = String(builder.reader.require('context.course_id'));
+    const courseId = builder.reader.requireText('context.course_id');
     const course = builder.courseActivity(courseId, 'en');
     const mode = builder.reader.get('data.mode');
     return {

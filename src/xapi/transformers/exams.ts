@@ -11,10 +11,10 @@ function exam(verb: XapiVerb, type: string): Transformer {
     const { reader } = builder;
     const name = reader.get('event.exam_name');
     if (typeof name !== 'string') throw reader.fail('missing-field', "the event has no 'event.exam_name'");
-    const contentId = reader.get('event.exam_content_id');
-    const attemptCode = reader.get('event.attempt_code');
+    const contentId = reader.text('event.exam_content_id');
+    const attemptCode = reader.text('event.attempt_code');
     const attempt = {
-      ...(attemptCode === undefined ? {} : { id: String(attemptCode) }),
+      ...(attemptCode === undefined ? {} : { id: attemptCode }),
       objectType: 'Activity' as const,
       definition: {
         name: { en: name },
@@ -30,7 +30,7 @@ function exam(verb: XapiVerb, type: string): Transformer {
     return {
       verb,
       object: {
-        id: contentId === undefined ? undefined : String(contentId),
+        id: contentId,
         objectType: 'Activity',
         definition: { name: { en: name }, type, extensions: withoutNone({ [EXTENSION.timeLimit]: reader.get('event.exam_default_time_limit_mins') }) },
       },

@@ -7,13 +7,13 @@ import { oneStatement } from './transformer';
 
 /** The post: `<root><path of the request, without the post's id>/<id>`, named by its title when it has one. */
 function post(builder: StatementBuilder) {
-  const id = String(builder.reader.require('data.id'));
-  const path = trimSlashes(trimSlashes(String(builder.reader.require('context.path'))).split(id).join(''));
-  const title = builder.reader.truthy('data.title');
+  const id = builder.reader.requireText('data.id');
+  const path = trimSlashes(trimSlashes(builder.reader.requireText('context.path')).split(id).join(''));
+  const title = builder.reader.truthy('data.title') === undefined ? undefined : builder.reader.text('data.title');
   return {
     id: `${builder.setup.lmsRootUrl}${path}/${id}`,
     objectType: 'Activity' as const,
-    definition: { ...(title === undefined ? {} : { name: { en: String(title) } }), type: ACTIVITY.discussion },
+    definition: { ...(title === undefined ? {} : { name: { en: title } }), type: ACTIVITY.discussion },
   };
 }
 
@@ -22,9 +22,9 @@ const trimSlashes = (text: string): string => text.replace(/\/+$/, '');
 /** The course as parent; the discussion the post belongs to as grouping, when the event names one. */
 function discussionActivities(builder: StatementBuilder): XapiContextActivities | undefined {
   const activities = builder.courseParent();
-  const discussion = builder.reader.truthy('data.discussion.id');
+  const discussion = builder.reader.truthy('data.discussion.id') === undefined ? undefined : builder.reader.text('data.discussion.id');
   if (discussion === undefined) return activities;
-  const grouping = [{ id: `${builder.setup.lmsRootUrl}/api/discussion/v1/threads/${String(discussion)}`, objectType: 'Activity' as const, definition: { type: ACTIVITY.discussion } }];
+  const grouping = [{ id: `${builder.setup.lmsRootUrl}/api/discussion/v1/threads/${discussion}`, objectType: 'Activity' as const, definition: { type: ACTIVITY.discussion } }];
   return { ...activities, grouping };
 }
 

@@ -7,11 +7,11 @@ import { oneStatement } from './transformer';
 export const gradingTransformers = {
   'edx.grades.subsection.grade_calculated': oneStatement((builder) => ({
     verb: VERBS.earned,
-    object: { id: builder.iri('xblock', builder.reader.require('data.block_id')), objectType: 'Activity', definition: { type: ACTIVITY.resource } },
+    object: { id: builder.iri('xblock', builder.reader.requireText('data.block_id')), objectType: 'Activity', definition: { type: ACTIVITY.resource } },
     result: weightedScore(builder.reader, 'weighted_total_earned', 'weighted_total_possible'),
   })),
   'edx.grades.course.grade_calculated': oneStatement((builder) => {
-    const courseId = String(builder.reader.require('context.course_id'));
+    const courseId = builder.reader.requireText('context.course_id');
     const percent = numberOrZero(builder.reader, dataField(builder.reader, 'percent_grade'));
     return {
       verb: VERBS.earned,

@@ -13,17 +13,16 @@ const ENDING_POSITION: Record<string, (builder: StatementBuilder) => unknown> = 
 export const navigationTransformers = {
   'edx.ui.lms.link_clicked': oneStatement((builder) => ({
     verb: VERBS.navigated,
-    object: { id: String(builder.reader.require('data.target_url')), objectType: 'Activity', definition: { type: ACTIVITY.link } },
+    object: { id: builder.reader.requireText('data.target_url'), objectType: 'Activity', definition: { type: ACTIVITY.link } },
   })),
   ...forEach(
     ['edx.ui.lms.sequence.outline.selected', 'edx.ui.lms.outline.selected'],
     oneStatement((builder) => {
       const targetName = builder.reader.get('data.target_name');
       if (typeof targetName !== 'string') throw builder.reader.fail('missing-field', "the event has no 'data.target_name'");
-      const url = builder.reader.get('data.target_url');
       return {
         verb: VERBS.navigated,
-        object: { id: url === undefined ? undefined : String(url), objectType: 'Activity', definition: { name: { en: targetName }, type: ACTIVITY.module } },
+        object: { id: builder.reader.text('data.target_url'), objectType: 'Activity', definition: { name: { en: targetName }, type: ACTIVITY.module } },
       };
     }),
   ),
@@ -33,7 +32,7 @@ export const navigationTransformers = {
       oneStatement((builder) => ({
         verb: VERBS.navigated,
         object: {
-          id: builder.iri('xblock', builder.reader.get('data.id')),
+          id: builder.iri('xblock', builder.reader.text('data.id')),
           objectType: 'Activity',
           definition: { type: ACTIVITY.resource, extensions: withTotal(builder.reader.get('data.tab_count')) },
         },

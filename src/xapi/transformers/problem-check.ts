@@ -107,9 +107,9 @@ function objectId(question: Question): string | undefined {
   const { reader } = builder;
   let id = problemId(builder);
   if (childId !== undefined) id = [...(id ?? '').split('@').slice(0, -1), childId].join('@');
-  const referer = reader.truthy('referer') ?? reader.require('context.referer');
+  const referer = reader.truthy('referer') === undefined ? reader.requireText('context.referer') : reader.text('referer');
   if (!fromBrowser(builder, true)) return id ? builder.iri('xblock', id) : id;
-  const block = browserProblemBlock(referer, reader.get('data'), reader.get('context.course_id'));
+  const block = browserProblemBlock(referer, reader.get('data'), reader.text('context.course_id'));
   if (block === null) throw reader.fail('invalid-value', "the browser event's data is not the text of its answers");
   return builder.iri('xblock', block);
 }

@@ -13,8 +13,8 @@ import { oneStatement } from './transformer';
  */
 export function problemId(builder: StatementBuilder): string | undefined {
   const { reader } = builder;
-  const id = isPlainObject(reader.get('data')) ? (reader.truthy('data.problem_id') ?? reader.require('data.module_id')) : reader.get('usage_key');
-  return id === undefined ? undefined : String(id);
+  if (!isPlainObject(reader.get('data'))) return reader.text('usage_key');
+  return reader.truthy('data.problem_id') === undefined ? reader.requireText('data.module_id') : reader.text('data.problem_id');
 }
 
 /** `verb` for `name`, the object's id made by `idOf` from the problem's id, the activity `type`. */
@@ -26,10 +26,10 @@ function problemEvent(verb: XapiVerb, type: string, idOf: (builder: StatementBui
 }
 
 export const problemTransformers: Record<string, Transformer> = {
-  showanswer: problemEvent(VERBS.asked, ACTIVITY.solution, (builder) => `${builder.iri('xblock', builder.reader.require('problem_id'))}/answer`),
+  showanswer: problemEvent(VERBS.asked, ACTIVITY.solution, (builder) => `${builder.iri('xblock', builder.reader.requireText('problem_id'))}/answer`),
   'edx.problem.hint.demandhint_displayed': problemEvent(VERBS.asked, ACTIVITY.supplementalInfo, (builder) => {
-    const block = builder.iri('xblock', builder.reader.require('module_id'));
-    return `${block}/hint/${String(builder.reader.require('hint_index'))}`;
+    const block = builder.iri('xblock', builder.reader.requireText('module_id'));
+    return `${block}/hint/${builder.reader.requireText('hint_index')}`;
   }),
   'edx.problem.completed': problemEvent(VERBS.completed, ACTIVITY.interaction, (_builder, problem) => problem),
   'edx.grades.problem.submitted': oneStatement((builder) => ({

@@ -27,8 +27,8 @@ function currentTime(builder: StatementBuilder): number | undefined {
 
 /** The video block under the course: `<root>/xblock/block-v1:<course>+type@video+block@<id>`. */
 function videoObject(builder: StatementBuilder) {
-  const courseId = String(builder.reader.require('context.course_id'));
-  const videoId = String(builder.reader.require('data.id'));
+  const courseId = builder.reader.requireText('context.course_id');
+  const videoId = builder.reader.requireText('data.id');
   const course = courseId.split(':');
   if (course.length < 2) throw builder.reader.fail('invalid-value', `'context.course_id' is not a course key: '${courseId}'`);
   return {
