@@ -61,6 +61,7 @@ const settings = {
   jsonIterations: quick ? 20000 : 200000,
   busEvents: quick ? 50000 : 200000,
   xapiEvents: quick ? 5000 : 20000,
+  xapiTransforms: quick ? 20000 : 200000,
   redis: args.redis ?? 'redis://127.0.0.1:6379',
 };
 const selected = (n) => !args.only || args.only.includes(n);
@@ -422,8 +423,6 @@ async function scenario8() {
   results.scenario8.summary = { addedMicros: added };
 }
 
-// ---------------------------------------------------------------- main
-
 async function scenario9() {
   log('scenario 9: trackMiddleware + page event + emit on Express 5, Fastify 5 and Hono 4, each vs its bare framework');
   const S = '9 frameworks';
@@ -440,7 +439,20 @@ async function scenario9() {
   results.scenario9.summary = { addedMicros: Object.fromEntries(Object.entries(added).map(([name, s]) => [name, s.median])) };
 }
 
-const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8, scenario9];
+async function scenario10() {
+  log(`scenario 10: transformToXapi throughput on one core, ${settings.xapiTransforms} events of ERB's fixtures per round`);
+  const fixtures = path.join(here, '..', 'test', 'xapi', 'fixtures', 'current');
+  const result = await runChild('xapi-transform.cjs', { iterations: settings.xapiTransforms, rounds: settings.rounds, fixtures });
+  results.scenario10 = result;
+  const S = '10 xAPI transform';
+  row(S, `statements per second (${result.events} kinds of event, in turn)`, result.rounds.map((r) => r.statementsPerSecond), { unit: '/s', digits: 0 });
+  row(S, 'time per event', result.rounds.map((r) => r.microsPerEvent), { unit: 'µs', digits: 2 });
+  row(S, 'CPU per event', result.rounds.map((r) => r.cpuMicrosPerEvent), { unit: 'µs', digits: 2 });
+}
+
+// ---------------------------------------------------------------- main
+
+const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8, scenario9, scenario10];
 const started = new Date();
 log(`settings: ${JSON.stringify(settings)}; tmp ${tmpdir}`);
 try {

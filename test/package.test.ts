@@ -178,6 +178,26 @@ describe('installed from the tarball into an app', () => {
     ]);
   });
 
+  it('turns an event into an xAPI statement with eventtracking/xapi, as a user would', () => {
+    const script = `
+      const { transformToXapi, XAPI_EVENT_NAMES } = require('eventtracking/xapi');
+      const event = {
+        name: 'edx.course.enrollment.activated',
+        timestamp: '2020-07-15T06:36:01.917775+00:00',
+        data: { course_id: 'course-v1:edX+DemoX+Demo_Course', user_id: 3, mode: 'audit' },
+        context: { course_id: 'course-v1:edX+DemoX+Demo_Course' },
+      };
+      const statement = transformToXapi(event, { lmsRootUrl: 'http://localhost:18000', actorId: () => 'learner-1' });
+      console.log(JSON.stringify([XAPI_EVENT_NAMES.length, statement.verb.id, statement.object.id, statement.context.extensions]));`;
+    const version = (require('../package.json') as { version: string }).version;
+    expect(JSON.parse(app.node(['-e', script]))).toEqual([
+      65,
+      'http://adlnet.gov/expapi/verbs/registered',
+      'http://localhost:18000/course/course-v1:edX+DemoX+Demo_Course',
+      { 'https://w3id.org/xapi/openedx/extension/transformer-version': `eventtracking@${version}` },
+    ]);
+  });
+
   it('installs the eventtracking command', () => {
     const bin = join(app.dir, 'node_modules', '.bin', 'eventtracking');
     expect(app.node([bin, 'help'])).toMatch(/^usage: eventtracking <command>/);

@@ -6,9 +6,8 @@
  * LRS as xAPI statements (see `xapi.ts`).
  * @packageDocumentation
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { nearestName } from '../core/options';
+import { packageVersion } from '../core/package-version';
 import { CONSUME_USAGE, parseConsumeArgs, runConsume, UsageError } from './consume';
 import { logUsage, runLog } from './log';
 import { runXapi, XAPI_USAGE } from './xapi';
@@ -22,18 +21,6 @@ commands:
 
 Run 'eventtracking <command> --help' for its options; 'eventtracking --version' for the version.`;
 
-/** The version of the package this file belongs to: the nearest package.json named eventtracking above it. */
-function version(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'eventtracking' && typeof pkg.version === 'string') return pkg.version;
-    }
-    if (dirname(dir) === dir) return 'unknown';
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
@@ -42,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-V') {
-    console.log(`eventtracking ${version()}`);
+    console.log(`eventtracking ${packageVersion()}`);
     return 0;
   }
   if (command === 'log') return runLog(rest);

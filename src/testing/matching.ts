@@ -2,7 +2,7 @@ import { AssertionError } from 'node:assert';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import { isPlainObject } from '../encoding/objects';
 import { EventTime } from '../encoding/timestamp';
-import { blockIndent, pythonRepr } from './python-repr';
+import { blockIndent, pythonRepr } from '../encoding/python-repr';
 
 /** One of the flags of {@link EventMatchTolerates}. */
 export type EventMatchFlag = 'string_payload' | 'root_extra_fields' | 'context_extra_fields' | 'payload_extra_fields';

@@ -50,4 +50,7 @@ const xapiBackend: xapi.XapiBackend = new xapi.XapiBackend({ url: 'http://127.0.
 // @ts-expect-error: not an export
 xapi.noSuchExport();
 
-export = { middleware, koaMiddleware, fastifyPlugin, honoMiddleware, result, xapiBackend };
+const options: xapi.XapiTransformOptions = { lmsRootUrl: 'https://lms.example.com', actorId: () => 'a-learner' };
+const statements: xapi.XapiStatement | xapi.XapiStatement[] | null = xapi.transformToXapi({ name: 'edx.scratch' }, options);
+
+export = { middleware, koaMiddleware, fastifyPlugin, honoMiddleware, result, xapiBackend, statements };

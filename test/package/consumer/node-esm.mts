@@ -9,7 +9,7 @@ import * as hono from 'eventtracking/hono';
 import { runWithContext, withJobContext } from 'eventtracking/jobs';
 import { EventMatchTolerates, captureEvents } from 'eventtracking/testing';
 import 'eventtracking/jest';
-import { XapiBackend } from 'eventtracking/xapi';
+import { XapiBackend, transformToXapi, type XapiStatement } from 'eventtracking/xapi';
 import { expect } from 'expect';
 // @ts-expect-error: the package's ES modules have no default export
 import rootDefault from 'eventtracking';
@@ -23,7 +23,9 @@ tracker.emit('edx.scratch');
 expect(capture.events[0]).toMatchEvent({ name: 'edx.scratch' }, EventMatchTolerates.default());
 capture.restore();
 
-export { rootDefault, noSuchExport };
+const statement = transformToXapi({ name: 'play_video' }, { lmsRootUrl: 'https://lms.example.com', actorId: () => undefined }) as XapiStatement | null;
+
+export { rootDefault, noSuchExport, statement };
 export const xapiBackend = new XapiBackend({ url: 'http://127.0.0.1:9/xAPI', lmsRootUrl: 'https://lms.example.com' });
 export const jobData = runWithContext(null, () => withJobContext({ courseId: 'course-v1:a+b+c' }));
 export const middlewares = [trackMiddleware(), koa.trackMiddleware(), fastify.trackMiddleware(), hono.trackMiddleware()];

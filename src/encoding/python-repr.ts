@@ -1,9 +1,10 @@
-// Python's `repr` and `pprint.pformat` of the values an event holds, for the messages
-// of assertEventMatches, which Open edX's test expectations check word for word.
+// Python's `repr` and `pprint.pformat` of the values an event holds: for the messages of
+// assertEventMatches, which Open edX's test expectations check word for word, and for the
+// xAPI answers event-routing-backends writes as Python's `str()` of the value.
 import { inspect } from 'node:util';
-import { pythonNumber } from '../encoding/json';
-import { isPlainObject } from '../encoding/objects';
-import { EventTime } from '../encoding/timestamp';
+import { pythonNumber } from './json';
+import { isPlainObject } from './objects';
+import { EventTime } from './timestamp';
 
 const micros = (date: Date): number => (date instanceof EventTime ? date.microsecond : 0);
 
