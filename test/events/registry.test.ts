@@ -4,7 +4,7 @@ import { Tracker } from '../../src/core/tracker';
 import { defineEvent, EventDefinitionError, nameConventionProblem, registerEvents, Type, type EventProblem } from '../../src/events';
 
 const declaration = {
-  name: 'edx.course.enrollment.activated',
+  name: 'edx.course.enrollment.activated' as const,
   description: 'A learner enrolled in a course.',
   owner: 'enrollments',
   data: Type.Object({
