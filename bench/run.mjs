@@ -59,6 +59,7 @@ const settings = {
   memoryEvents: quick ? 100000 : 1000000,
   segmentEvents: quick ? 10000 : 100000,
   jsonIterations: quick ? 20000 : 200000,
+  validationIterations: quick ? 20000 : 200000,
   busEvents: quick ? 50000 : 200000,
   redis: args.redis ?? 'redis://127.0.0.1:6379',
 };
@@ -375,7 +376,19 @@ async function scenario7() {
 
 // ---------------------------------------------------------------- main
 
-const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7];
+async function scenario8() {
+  log(`scenario 8: the event registry's validation, ${settings.validationIterations} emits per round and variant`);
+  const result = await runChild('event-validation.cjs', { iterations: settings.validationIterations, rounds: settings.rounds });
+  results.scenario8 = result;
+  const S = '8 event validation';
+  const base = result.rounds.map((r) => r['tracker.emit']);
+  for (const name of result.variants) row(S, name, result.rounds.map((r) => r[name]), { unit: 'µs/event', digits: 2 });
+  for (const name of result.variants.slice(1)) {
+    row(S, `${name} − tracker.emit`, result.rounds.map((r, i) => r[name] - base[i]), { unit: 'µs/event', digits: 2 });
+  }
+}
+
+const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8];
 const started = new Date();
 log(`settings: ${JSON.stringify(settings)}; tmp ${tmpdir}`);
 try {

@@ -5,6 +5,7 @@ import express = require('eventtracking/express');
 import koa = require('eventtracking/koa');
 import testing = require('eventtracking/testing');
 import matchers = require('eventtracking/jest');
+import events = require('eventtracking/events');
 
 const tracker: eventtracking.Tracker = new eventtracking.Tracker({ backends: { memory: new eventtracking.MemoryBackend() } });
 tracker.emit('edx.scratch', { ok: true });
@@ -28,5 +29,14 @@ const { toMatchEvent } = matchers;
 const result: matchers.ToMatchEventResult = toMatchEvent({ name: 'edx.scratch' }, { name: 'edx.scratch' });
 // @ts-expect-error: not an export
 matchers.noSuchExport();
+
+const clicked = events.defineEvent({
+  name: 'edx.scratch.link.clicked', description: 'A scratch event.', owner: 'scratch',
+  data: events.Type.Object({ url: events.Type.String() }), example: { url: '/' }, emittedFrom: ['browser'],
+});
+const registry = events.registerEvents([clicked], { validation: 'throw', tracker });
+registry.emit('edx.scratch.link.clicked', { url: '/x' });
+// @ts-expect-error: the payload is type-checked against the definition
+registry.emit('edx.scratch.link.clicked', { url: 1 });
 
 export = { middleware, koaMiddleware, result };

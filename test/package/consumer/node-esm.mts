@@ -6,6 +6,7 @@ import { trackMiddleware } from 'eventtracking/express';
 import * as koa from 'eventtracking/koa';
 import { EventMatchTolerates, captureEvents } from 'eventtracking/testing';
 import 'eventtracking/jest';
+import { defineEvent, registerEvents, Type } from 'eventtracking/events';
 import { expect } from 'expect';
 // @ts-expect-error: the package's ES modules have no default export
 import rootDefault from 'eventtracking';
@@ -18,6 +19,14 @@ tracker.emit('edx.scratch');
 // The matcher that `eventtracking/jest` adds to jest's expect.
 expect(capture.events[0]).toMatchEvent({ name: 'edx.scratch' }, EventMatchTolerates.default());
 capture.restore();
+const clicked = defineEvent({
+  name: 'edx.scratch.link.clicked', description: 'A scratch event.', owner: 'scratch',
+  data: Type.Object({ url: Type.String() }), example: { url: '/' }, emittedFrom: ['browser'],
+});
+const registry = registerEvents([clicked], { validation: 'off' });
+// @ts-expect-error: the payload is type-checked against the definition
+registry.emit('edx.scratch.link.clicked', { href: '/x' });
+expect(capture.events[0]).toMatchEventDefinition(registry);
 
 export { rootDefault, noSuchExport };
 export const middlewares = [trackMiddleware(), koa.trackMiddleware()];
