@@ -3,9 +3,10 @@
 // legacy format. Run it with `npm start`, then open http://127.0.0.1:3000/.
 const { randomUUID } = require('node:crypto');
 const express = require('express');
-const { createTracker, edxDefaults, onShutdownSignals, registerTracker, tracker } = require('eventtracking');
+const { createTracker, edxDefaults, onShutdownSignals, registerTracker } = require('eventtracking');
 const { browserScriptHandler, trackMiddleware, userTrackHandler } = require('eventtracking/express');
 const { renderCoursePage, renderHome } = require('./pages');
+const { events } = require('./events');
 
 const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOST ?? '127.0.0.1';
@@ -18,6 +19,8 @@ const COURSE_ID = 'course-v1:edX+DemoX+Demo_2014';
 function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY } = {}) {
   const eventTracker = createTracker(edxDefaults({ trackingLog }));
   registerTracker(eventTracker);
+  // In development, every event (the browser's too) is checked against its definition.
+  if (events.validation !== 'off') eventTracker.registerProcessor(events.processor());
 
   const app = express();
   app.set('trust proxy', 'loopback');
@@ -34,12 +37,12 @@ function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY } = 
   app.get('/login', (req, res) => {
     const username = String(req.query.user ?? 'alice').replace(/[^\w.-]/g, '') || 'alice';
     res.cookie('demo_user', username, { httpOnly: true, sameSite: 'lax' });
-    tracker.emit('edx.user.login', { username });
+    events.emit('edx.user.login', { username });
     res.redirect('/');
   });
   app.get('/courses/:courseId/courseware/', (req, res) => res.send(renderCoursePage(req.user, req.params.courseId)));
   app.post('/courses/:courseId/enroll', (req, res) => {
-    tracker.emit('edx.course.enrollment.activated', { course_id: req.params.courseId, mode: 'audit' });
+    events.emit('edx.course.enrollment.activated', { course_id: req.params.courseId, mode: 'audit' });
     res.redirect(`/courses/${req.params.courseId}/courseware/`);
   });
   app.all('/event', userTrackHandler());

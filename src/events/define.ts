@@ -25,11 +25,16 @@ export interface EventDeclaration<N extends string, S extends TSchema> {
   example: Static<S>;
   /** Where the event is emitted. */
   emittedFrom: readonly EventSource[];
+  /**
+   * `true` for a name Open edX already uses that breaks the convention (`play_video`,
+   * `edx.user.login`): it is kept for compatibility, without the naming warning. Default: false.
+   */
+  legacyName?: boolean;
 }
 
 /** A declared event: its declaration, checked, with a compiled validator for its payload. */
 export interface EventDefinition<N extends string = string, S extends TSchema = TSchema> extends Readonly<EventDeclaration<N, S>> {
-  /** Why the name breaks the `namespace.object.action` convention (also emitted as a process warning); `undefined` when it does not. */
+  /** Why the name breaks the `namespace.object.action` convention (also emitted as a process warning); `undefined` when it does not, or for a `legacyName`. */
   readonly nameWarning: string | undefined;
   /** The problems of `data` against the schema, each with its JSON pointer path; empty when it matches. */
   checkData(data: unknown): DataProblem[];
@@ -56,7 +61,7 @@ export interface EventDefinition<N extends string = string, S extends TSchema = 
 export function defineEvent<const N extends string, S extends TSchema>(declaration: EventDeclaration<N, S>): EventDefinition<N, S> {
   const where = `defineEvent(${JSON.stringify(declaration?.name)})`;
   if (typeof declaration !== 'object' || declaration === null) throw new OptionsError('defineEvent', 'expects a declaration object');
-  const { name, description, owner, data, example, emittedFrom } = declaration;
+  const { name, description, owner, data, example, emittedFrom, legacyName = false } = declaration;
   const unknown = Object.keys(declaration).filter((key) => !DECLARATION_KEYS.includes(key));
   if (unknown.length > 0) throw new OptionsError(where, `unknown field '${unknown[0]}'; the fields are ${DECLARATION_KEYS.join(', ')}`);
   if (typeof name !== 'string' || name === '') throw new OptionsError('defineEvent', "field 'name' must be a non-empty string");
@@ -66,17 +71,18 @@ export function defineEvent<const N extends string, S extends TSchema>(declarati
   if (!Array.isArray(emittedFrom) || emittedFrom.length === 0 || emittedFrom.some((source) => !SOURCES.includes(source))) {
     throw new OptionsError(where, `field 'emittedFrom' must be a non-empty array of ${SOURCES.map((s) => `'${s}'`).join(', ')}`);
   }
+  if (typeof legacyName !== 'boolean') throw new OptionsError(where, "field 'legacyName' must be true or false");
   if (typeof data !== 'object' || data === null) throw new OptionsError(where, "field 'data' must be a schema (Type.Object({...}))");
   const checkData = compileSchema(data);
   const exampleProblems = checkData(example);
   if (exampleProblems.length > 0) {
     throw new OptionsError(where, `the example does not match the schema: ${exampleProblems.map((p) => `${p.path || '/'} ${p.message}`).join('; ')}`);
   }
-  const nameWarning = nameConventionProblem(name);
+  const nameWarning = legacyName ? undefined : nameConventionProblem(name);
   if (nameWarning !== undefined) {
     process.emitWarning(`event name '${name}' breaks the naming convention: ${nameWarning}`, { code: 'EVENTTRACKING_EVENT_NAME' });
   }
-  return Object.freeze({ name, description, owner, data, example, emittedFrom: Object.freeze([...emittedFrom]), nameWarning, checkData });
+  return Object.freeze({ name, description, owner, data, example, emittedFrom: Object.freeze([...emittedFrom]), legacyName, nameWarning, checkData });
 }
 
-const DECLARATION_KEYS = ['name', 'description', 'owner', 'data', 'example', 'emittedFrom'];
+const DECLARATION_KEYS = ['name', 'description', 'owner', 'data', 'example', 'emittedFrom', 'legacyName'];

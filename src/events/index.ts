@@ -19,3 +19,4 @@ export {
   type ValidationMode,
 } from './registry';
 export { describeProblems, EventDefinitionError, type EventProblem } from './report';
+export { fieldRows, renderEventReferenceHtml, renderEventReferenceMarkdown, type EventReferenceOptions, type FieldRow } from './reference';
