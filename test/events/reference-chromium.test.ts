@@ -38,7 +38,7 @@ describeInChromium('the HTML event reference in Chromium', () => {
     const main = await page.locator('main').boundingBox();
     expect(nav && main && nav.x + nav.width <= main.x).toBe(true);
     await page.locator('nav a', { hasText: 'play_video' }).click();
-    expect(await page.evaluate(() => location.hash)).toBe('#play_video');
+    expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe('#play_video');
     const top = await page.locator('#play_video').evaluate((node) => node.getBoundingClientRect().top);
     expect(Math.abs(top)).toBeLessThan(5);
     expect(problems).toEqual([]);
