@@ -4,7 +4,8 @@
 const { randomUUID } = require('node:crypto');
 const express = require('express');
 const { createTracker, edxDefaults, onShutdownSignals, registerTracker } = require('eventtracking');
-const { browserScriptHandler, trackMiddleware, userTrackHandler } = require('eventtracking/express');
+const { browserScriptHandler, eventViewerMiddleware, trackMiddleware, userTrackHandler } = require('eventtracking/express');
+const { createEventViewer } = require('eventtracking/viewer');
 const { renderCoursePage, renderHome } = require('./pages');
 const { events } = require('./events');
 
@@ -15,7 +16,10 @@ const TRACKING_LOG = process.env.TRACKING_LOG ?? './tracking.log';
 const SECRET_KEY = process.env.SECRET_KEY ?? 'demo-secret-key-do-not-use-in-production';
 const COURSE_ID = 'course-v1:edX+DemoX+Demo_2014';
 
-/** Builds the demo app writing to `trackingLog`; used by `npm start` and by the tests. */
+/**
+ * Builds the demo app writing to `trackingLog`; used by `npm start` and by the tests.
+ * Outside production, the live event viewer is at /__events (`viewer` is returned too).
+ */
 function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY } = {}) {
   const eventTracker = createTracker(edxDefaults({ trackingLog }));
   registerTracker(eventTracker);
@@ -24,6 +28,9 @@ function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY } = 
 
   const app = express();
   app.set('trust proxy', 'loopback');
+  // The live event viewer, development only (createEventViewer refuses NODE_ENV=production).
+  const viewer = process.env.NODE_ENV === 'production' ? undefined : createEventViewer({ tracker: eventTracker, registry: events });
+  if (viewer) app.use(eventViewerMiddleware(viewer));
   // The browser Logger as a classic script (window.Logger); before trackMiddleware, as
   // static files are not tracked in Open edX either.
   app.get('/eventtracking.js', browserScriptHandler());
@@ -46,7 +53,7 @@ function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY } = 
     res.redirect(`/courses/${req.params.courseId}/courseware/`);
   });
   app.all('/event', userTrackHandler());
-  return { app, tracker: eventTracker };
+  return { app, tracker: eventTracker, viewer };
 }
 
 // A session the browser presents is the request's session. A new visitor gets one
@@ -80,6 +87,7 @@ async function main() {
   process.on('SIGHUP', () => void eventTracker.reopen());
   const server = app.listen(PORT, HOST, () => {
     console.log(`Demo course site on http://${HOST}:${PORT}/ — events go to ${TRACKING_LOG}`);
+    if (process.env.NODE_ENV !== 'production') console.log(`Live event viewer on http://${HOST}:${PORT}/__events`);
   });
   // SIGTERM / SIGINT: stop accepting, finish the requests in flight, write every event, exit.
   onShutdownSignals(server, eventTracker);

@@ -10,3 +10,4 @@ export { segmentioHandler } from './segmentio-handler';
 export type { SegmentioOptions } from '../views/segmentio-endpoint';
 export type { KoaContext, KoaMiddleware } from './context';
 export { CMS_IGNORE_URL_PATTERNS, LMS_IGNORE_URL_PATTERNS } from '../request/ignore';
+export { eventViewerMiddleware } from './event-viewer';

@@ -6,3 +6,4 @@
  */
 export { createEventViewer, VIEWER_BACKEND_NAME, type EventViewer, type EventViewerOptions } from './viewer';
 export type { ViewerEntry } from './entry';
+export { DEFAULT_VIEWER_PATH, serveViewerAt } from './mount';

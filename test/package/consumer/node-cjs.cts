@@ -6,6 +6,7 @@ import koa = require('eventtracking/koa');
 import testing = require('eventtracking/testing');
 import matchers = require('eventtracking/jest');
 import events = require('eventtracking/events');
+import viewer = require('eventtracking/viewer');
 
 const tracker: eventtracking.Tracker = new eventtracking.Tracker({ backends: { memory: new eventtracking.MemoryBackend() } });
 tracker.emit('edx.scratch', { ok: true });
@@ -39,4 +40,9 @@ registry.emit('edx.scratch.link.clicked', { url: '/x' });
 // @ts-expect-error: the payload is type-checked against the definition
 registry.emit('edx.scratch.link.clicked', { url: 1 });
 
-export = { middleware, koaMiddleware, result };
+const eventViewer: viewer.EventViewer = viewer.createEventViewer({ tracker, registry });
+const viewerMount: express.ExpressHandler = express.eventViewerMiddleware(eventViewer);
+// @ts-expect-error: not an option
+viewer.createEventViewer({ trackr: tracker });
+
+export = { middleware, koaMiddleware, result, viewerMount };
