@@ -49,7 +49,7 @@ describe('the event reference', () => {
   });
 
   it('escapes table cells in Markdown and text in HTML', () => {
-    expect(renderEventReferenceMarkdown(forward)).toContain('- [`edx.grades.problem.graded`](#edx-grades-problem-graded): A problem was graded.');
+    expect(renderEventReferenceMarkdown(forward)).toContain('- [`edx.grades.problem.graded`](#edxgradesproblemgraded): A problem was graded.');
     expect(renderEventReferenceMarkdown(forward)).toContain('| `state` | "done" \\| "pending" | yes |  |');
     const html = renderEventReferenceHtml(forward);
     expect(html).toContain('<dd>grading &lt;team&gt;</dd>');
