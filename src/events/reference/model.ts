@@ -16,9 +16,11 @@ export interface EventReferenceOptions {
 
 /** What the reference says of one event. */
 export interface EventReferenceEntry {
+  /** The event's definition. */
   readonly definition: EventDefinition;
-  /** The id of its section: the name with every character but letters, digits, `-` and `_` turned to `-`. */
+  /** The id of its section in the HTML page: the name with every character but letters, digits, `-` and `_` turned to `-`. */
   readonly anchor: string;
+  /** The rows of its fields table. */
   readonly fields: FieldRow[];
   /** The example as a tracking.log line holds it. */
   readonly legacyExample: Record<string, unknown>;
