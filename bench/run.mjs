@@ -59,6 +59,7 @@ const settings = {
   memoryEvents: quick ? 100000 : 1000000,
   segmentEvents: quick ? 10000 : 100000,
   jsonIterations: quick ? 20000 : 200000,
+  validationIterations: quick ? 20000 : 200000,
   busEvents: quick ? 50000 : 200000,
   xapiEvents: quick ? 5000 : 20000,
   xapiTransforms: quick ? 20000 : 200000,
@@ -452,7 +453,19 @@ async function scenario10() {
 
 // ---------------------------------------------------------------- main
 
-const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8, scenario9, scenario10];
+async function scenario11() {
+  log(`scenario 11: the event registry's validation, ${settings.validationIterations} emits per round and variant`);
+  const result = await runChild('event-validation.cjs', { iterations: settings.validationIterations, rounds: settings.rounds });
+  results.scenario11 = result;
+  const S = '11 event validation';
+  const base = result.rounds.map((r) => r['tracker.emit']);
+  for (const name of result.variants) row(S, name, result.rounds.map((r) => r[name]), { unit: 'µs/event', digits: 2 });
+  for (const name of result.variants.slice(1)) {
+    row(S, `${name} − tracker.emit`, result.rounds.map((r, i) => r[name] - base[i]), { unit: 'µs/event', digits: 2 });
+  }
+}
+
+const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8, scenario9, scenario10, scenario11];
 const started = new Date();
 log(`settings: ${JSON.stringify(settings)}; tmp ${tmpdir}`);
 try {

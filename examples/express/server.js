@@ -5,10 +5,12 @@
 // (see them at http://127.0.0.1:8090/xAPI/statements); XAPI_LRS=<url> sends them to yours.
 const { randomUUID } = require('node:crypto');
 const express = require('express');
-const { createTracker, edxDefaults, onShutdownSignals, registerTracker, tracker } = require('eventtracking');
-const { browserScriptHandler, trackMiddleware, userTrackHandler } = require('eventtracking/express');
+const { createTracker, edxDefaults, onShutdownSignals, registerTracker } = require('eventtracking');
+const { browserScriptHandler, eventViewerMiddleware, trackMiddleware, userTrackHandler } = require('eventtracking/express');
 const { startLocalLrs } = require('eventtracking/xapi');
+const { createEventViewer } = require('eventtracking/viewer');
 const { renderCoursePage, renderHome } = require('./pages');
+const { events } = require('./events');
 
 const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOST ?? '127.0.0.1';
@@ -20,15 +22,21 @@ const LMS_ROOT_URL = `http://${HOST}:${PORT}`;
 
 /**
  * Builds the demo app writing to `trackingLog`; used by `npm start` and by the tests.
+ * Outside production, the live event viewer is at /__events (`viewer` is returned too).
  * With `xapi` (XapiBackend options: `{ url }` at least), events also go to that LRS.
  */
 function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY, xapi } = {}) {
   const xapiBranch = xapi && { lmsRootUrl: LMS_ROOT_URL, courseName: (courseId) => (courseId === COURSE_ID ? 'Demonstration Course' : undefined), batchDelay: 1000, ...xapi };
   const eventTracker = createTracker(edxDefaults({ trackingLog, ...(xapiBranch ? { xapi: xapiBranch } : {}) }));
   registerTracker(eventTracker);
+  // In development, every event (the browser's too) is checked against its definition.
+  if (events.validation !== 'off') eventTracker.registerProcessor(events.processor());
 
   const app = express();
   app.set('trust proxy', 'loopback');
+  // The live event viewer, development only (createEventViewer refuses NODE_ENV=production).
+  const viewer = process.env.NODE_ENV === 'production' ? undefined : createEventViewer({ tracker: eventTracker, registry: events });
+  if (viewer) app.use(eventViewerMiddleware(viewer));
   // The browser Logger as a classic script (window.Logger); before trackMiddleware, as
   // static files are not tracked in Open edX either.
   app.get('/eventtracking.js', browserScriptHandler());
@@ -42,16 +50,16 @@ function createDemoApp({ trackingLog = TRACKING_LOG, secretKey = SECRET_KEY, xap
   app.get('/login', (req, res) => {
     const username = String(req.query.user ?? 'alice').replace(/[^\w.-]/g, '') || 'alice';
     res.cookie('demo_user', username, { httpOnly: true, sameSite: 'lax' });
-    tracker.emit('edx.user.login', { username });
+    events.emit('edx.user.login', { username });
     res.redirect('/');
   });
   app.get('/courses/:courseId/courseware/', (req, res) => res.send(renderCoursePage(req.user, req.params.courseId)));
   app.post('/courses/:courseId/enroll', (req, res) => {
-    tracker.emit('edx.course.enrollment.activated', { course_id: req.params.courseId, mode: 'audit' });
+    events.emit('edx.course.enrollment.activated', { course_id: req.params.courseId, mode: 'audit' });
     res.redirect(`/courses/${req.params.courseId}/courseware/`);
   });
   app.all('/event', userTrackHandler());
-  return { app, tracker: eventTracker };
+  return { app, tracker: eventTracker, viewer };
 }
 
 // A session the browser presents is the request's session. A new visitor gets one
@@ -96,6 +104,7 @@ async function main() {
   process.on('SIGHUP', () => void eventTracker.reopen());
   const server = app.listen(PORT, HOST, () => {
     console.log(`Demo course site on http://${HOST}:${PORT}/ — events go to ${TRACKING_LOG}${xapi ? ` and, as xAPI statements, to ${xapi.url}` : ''}`);
+    if (process.env.NODE_ENV !== 'production') console.log(`Live event viewer on http://${HOST}:${PORT}/__events`);
   });
   // SIGTERM / SIGINT: stop accepting, finish the requests in flight, write every event, exit.
   onShutdownSignals(server, eventTracker);

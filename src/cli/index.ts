@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
  * The `eventtracking` command: `eventtracking consume`, a consumer of the event bus
- * writing a central tracking.log (see `consume.ts`), and `eventtracking log`, which
- * reads tracking.log (see `log.ts`), and `eventtracking xapi replay`, which sends it to an
- * LRS as xAPI statements (see `xapi.ts`).
+ * writing a central tracking.log (see `consume.ts`), `eventtracking log`, which
+ * reads tracking.log (see `log.ts`), `eventtracking xapi replay`, which sends it to an
+ * LRS as xAPI statements (see `xapi.ts`), and `eventtracking docs`, which writes the
+ * Event Reference (see `docs.ts`).
  * @packageDocumentation
  */
 import { nearestName } from '../core/options';
 import { packageVersion } from '../core/package-version';
 import { CONSUME_USAGE, parseConsumeArgs, runConsume, UsageError } from './consume';
+import { DOCS_USAGE, runDocs } from './docs';
 import { logUsage, runLog } from './log';
 import { runXapi, XAPI_USAGE } from './xapi';
 
@@ -18,6 +20,7 @@ commands:
   consume    read the event bus (Redis streams or NATS JetStream) into a central tracking.log
   log        read tracking.log: tail [-f], filter, validate, stats
   xapi       replay tracking.log into a learning record store as xAPI statements
+  docs       write the Event Reference (Markdown and HTML) of the events a module declares
 
 Run 'eventtracking <command> --help' for its options; 'eventtracking --version' for the version.`;
 
@@ -25,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
-    console.log(topic === 'consume' ? CONSUME_USAGE : topic === 'log' ? logUsage(rest[1]) : topic === 'xapi' ? XAPI_USAGE : USAGE);
+    console.log(topic === 'consume' ? CONSUME_USAGE : topic === 'log' ? logUsage(rest[1]) : topic === 'xapi' ? XAPI_USAGE : topic === 'docs' ? DOCS_USAGE : USAGE);
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-V') {
@@ -34,8 +37,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'log') return runLog(rest);
   if (command === 'xapi') return runXapi(rest);
+  if (command === 'docs') return runDocs(rest, (line) => console.log(line), (line) => console.error(line));
   if (command !== 'consume') {
-    const nearest = nearestName(command, ['consume', 'log', 'xapi']);
+    const nearest = nearestName(command, ['consume', 'log', 'xapi', 'docs']);
     console.error(`eventtracking: unknown command '${command}'${nearest ? `; did you mean '${nearest}'?` : ''}\n\n${USAGE}`);
     return 2;
   }

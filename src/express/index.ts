@@ -12,3 +12,4 @@ export type { SegmentioOptions } from '../views/segmentio-endpoint';
 export { browserScriptHandler } from './browser-script';
 export type { BrowserScriptOptions } from '../views/browser-script';
 export { CMS_IGNORE_URL_PATTERNS, LMS_IGNORE_URL_PATTERNS } from '../request/ignore';
+export { eventViewerMiddleware } from './event-viewer';

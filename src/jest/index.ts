@@ -1,16 +1,19 @@
 /**
- * `eventtracking/jest`: the `toMatchEvent` matcher. Importing this module registers it
- * with the global `expect` (when there is one); with `injectGlobals: false`, call
- * `expect.extend({ toMatchEvent })` yourself.
+ * `eventtracking/jest`: the `toMatchEvent` and `toMatchEventDefinition` matchers.
+ * Importing this module registers them with the global `expect` (when there is one);
+ * with `injectGlobals: false`, call `expect.extend({ toMatchEvent, toMatchEventDefinition })` yourself.
  *
  * ```ts
  * import 'eventtracking/jest';
  * expect(capture.getEvent()).toMatchEvent({ name: 'edx.test', data: { a: 1 } });
+ * expect(capture.getEvent()).toMatchEventDefinition();
  * ```
  * @packageDocumentation
  */
 import { describeEventDifference, EventMatchTolerates, formatValue, listEventDifferences } from '../testing/matching';
 import type { EventMatchTolerance } from '../testing/matching';
+import type { EventRegistry } from '../events/registry';
+import { toMatchEventDefinition } from './definition-matcher';
 // Brings jest's `expect` package into the program so that its `Matchers` can be augmented
 // below (the expect of `@jest/globals`); erased at runtime.
 import type {} from 'expect';
@@ -80,12 +83,14 @@ function describeTolerance(flags: ReadonlySet<string>): string {
   return `tolerating ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`}`;
 }
 
+export { toMatchEventDefinition };
+
 interface ExpectLike {
-  extend(matchers: Record<string, typeof toMatchEvent>): void;
+  extend(matchers: Record<string, typeof toMatchEvent | typeof toMatchEventDefinition>): void;
 }
 
 const globalExpect = (globalThis as { expect?: Partial<ExpectLike> }).expect;
-if (typeof globalExpect?.extend === 'function') globalExpect.extend({ toMatchEvent });
+if (typeof globalExpect?.extend === 'function') globalExpect.extend({ toMatchEvent, toMatchEventDefinition });
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -98,6 +103,13 @@ declare global {
        * @param tolerate - The flags of `EventMatchTolerates`. Default: `EventMatchTolerates.default()`.
        */
       toMatchEvent(expected: unknown, tolerate?: EventMatchTolerance | null): R;
+      /**
+       * Passes when the received event is declared in the registry and its payload
+       * matches the declared schema; the message lists every problem with its path.
+       *
+       * @param registry - Default: the registry made last by `registerEvents`.
+       */
+      toMatchEventDefinition(registry?: EventRegistry): R;
     }
   }
 }
@@ -111,5 +123,12 @@ declare module 'expect' {
      * @param tolerate - The flags of `EventMatchTolerates`. Default: `EventMatchTolerates.default()`.
      */
     toMatchEvent(expected: unknown, tolerate?: EventMatchTolerance | null): R;
+    /**
+     * Passes when the received event is declared in the registry and its payload
+     * matches the declared schema; the message lists every problem with its path.
+     *
+     * @param registry - Default: the registry made last by `registerEvents`.
+     */
+    toMatchEventDefinition(registry?: EventRegistry): R;
   }
 }

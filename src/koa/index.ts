@@ -12,3 +12,4 @@ export type { KoaContext, KoaMiddleware } from './context';
 export { CMS_IGNORE_URL_PATTERNS, LMS_IGNORE_URL_PATTERNS } from '../request/ignore';
 export { browserScriptHandler } from './browser-script';
 export type { BrowserScriptOptions } from '../views/browser-script';
+export { eventViewerMiddleware } from './event-viewer';

@@ -5,6 +5,8 @@ import { DEFAULT_TRACKER_NAME, findTracker, registerTracker, unregisterTracker }
 import { processorsOption } from '../core/routing';
 import { Tracker } from '../core/tracker';
 import type { TrackedEvent } from '../core/types';
+import { describeProblems, type EventProblem } from '../events/report';
+import { EventRegistry } from '../events/registry';
 
 /**
  * Open edX's frozen test time, `2013-10-03T08:24:55+00:00` (`FROZEN_TIME` of
@@ -24,6 +26,14 @@ const captureEventsOptions = defineOptions('captureEvents', {
   clock: option.function<() => Date>(),
   /** The registry name the capturing tracker replaces. Default: `'default'` (the tracker `emit` uses). */
   name: option.string({ nonEmpty: true }),
+  /**
+   * Checks every event emitted during the capture against its definition in this
+   * registry (undeclared names too when the registry is strict), whatever the registry's
+   * own validation mode: the problems gather in {@link EventCapture.definitionProblems},
+   * and {@link EventCapture.restore} throws an `AssertionError` listing them, so a test
+   * fails when the code drifts from the declared events. Default: no check.
+   */
+  validateWith: option.instance<EventRegistry>('an EventRegistry (from registerEvents)', (value) => value instanceof EventRegistry),
 });
 
 /** Options of {@link captureEvents}. */
@@ -51,12 +61,15 @@ export interface EventCapture {
   assertNoEventsEmitted(): void;
   /** Throws an `AssertionError` when no event was captured. */
   assertEventsEmitted(): void;
-  /** Forgets the events captured so far. */
+  /** The problems of the events captured so far against their definitions (with the option `validateWith`). */
+  readonly definitionProblems: EventProblem[];
+  /** Forgets the events captured so far, and their definition problems. */
   reset(): void;
   /**
    * Puts back the tracker that was registered under the capture's name before (or
    * unregisters the name when there was none). Calling it again does nothing. Restore
-   * nested captures in reverse order.
+   * nested captures in reverse order. With the option `validateWith`, then throws an
+   * `AssertionError` listing every definition problem found since the last `reset()`.
    */
   restore(): void;
 }
@@ -86,13 +99,17 @@ export function captureEvents(options: CaptureEventsOptions = {}): EventCapture 
 class MemoryCapture implements EventCapture {
   readonly tracker: Tracker;
   readonly backend = new MemoryBackend();
+  readonly definitionProblems: EventProblem[] = [];
   private readonly name: string;
   private readonly previous: Tracker | undefined;
   private restored = false;
 
   constructor(options: CaptureEventsOptions) {
     this.name = options.name ?? DEFAULT_TRACKER_NAME;
-    this.tracker = new Tracker({ backends: { mem: this.backend }, processors: options.processors, clock: options.clock });
+    const registry = options.validateWith;
+    // The check runs first, on the event as emitted, before the capture's own processors reshape it.
+    const check = registry ? [(event: TrackedEvent) => void this.definitionProblems.push(...registry.check(event))] : [];
+    this.tracker = new Tracker({ backends: { mem: this.backend }, processors: [...check, ...(options.processors ?? [])], clock: options.clock });
     this.previous = findTracker(this.name);
     registerTracker(this.tracker, this.name);
   }
@@ -126,6 +143,7 @@ class MemoryCapture implements EventCapture {
 
   reset(): void {
     this.backend.reset();
+    this.definitionProblems.length = 0;
   }
 
   restore(): void {
@@ -133,6 +151,9 @@ class MemoryCapture implements EventCapture {
     this.restored = true;
     if (this.previous) registerTracker(this.previous, this.name);
     else unregisterTracker(this.name);
+    if (this.definitionProblems.length > 0) {
+      throw new AssertionError({ message: `Events emitted during the capture do not match their definitions:\n${describeProblems(this.definitionProblems)}` });
+    }
   }
 }
 

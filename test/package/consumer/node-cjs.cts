@@ -9,6 +9,8 @@ import jobs = require('eventtracking/jobs');
 import testing = require('eventtracking/testing');
 import matchers = require('eventtracking/jest');
 import xapi = require('eventtracking/xapi');
+import events = require('eventtracking/events');
+import viewer = require('eventtracking/viewer');
 
 const tracker: eventtracking.Tracker = new eventtracking.Tracker({ backends: { memory: new eventtracking.MemoryBackend() } });
 tracker.emit('edx.scratch', { ok: true });
@@ -53,4 +55,18 @@ xapi.noSuchExport();
 const options: xapi.XapiTransformOptions = { lmsRootUrl: 'https://lms.example.com', actorId: () => 'a-learner' };
 const statements: xapi.XapiStatement | xapi.XapiStatement[] | null = xapi.transformToXapi({ name: 'edx.scratch' }, options);
 
-export = { middleware, koaMiddleware, fastifyPlugin, honoMiddleware, result, xapiBackend, statements };
+const clicked = events.defineEvent({
+  name: 'edx.scratch.link.clicked', description: 'A scratch event.', owner: 'scratch',
+  data: events.Type.Object({ url: events.Type.String() }), example: { url: '/' }, emittedFrom: ['browser'],
+});
+const registry = events.registerEvents([clicked], { validation: 'throw', tracker });
+registry.emit('edx.scratch.link.clicked', { url: '/x' });
+// @ts-expect-error: the payload is type-checked against the definition
+registry.emit('edx.scratch.link.clicked', { url: 1 });
+
+const eventViewer: viewer.EventViewer = viewer.createEventViewer({ tracker, registry });
+const viewerMount: express.ExpressHandler = express.eventViewerMiddleware(eventViewer);
+// @ts-expect-error: not an option
+viewer.createEventViewer({ trackr: tracker });
+
+export = { middleware, koaMiddleware, fastifyPlugin, honoMiddleware, result, xapiBackend, statements, viewerMount };

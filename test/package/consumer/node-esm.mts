@@ -10,6 +10,7 @@ import { runWithContext, withJobContext } from 'eventtracking/jobs';
 import { EventMatchTolerates, captureEvents } from 'eventtracking/testing';
 import 'eventtracking/jest';
 import { XapiBackend, transformToXapi, type XapiStatement } from 'eventtracking/xapi';
+import { defineEvent, registerEvents, Type } from 'eventtracking/events';
 import { expect } from 'expect';
 // @ts-expect-error: the package's ES modules have no default export
 import rootDefault from 'eventtracking';
@@ -22,6 +23,14 @@ tracker.emit('edx.scratch');
 // The matcher that `eventtracking/jest` adds to jest's expect.
 expect(capture.events[0]).toMatchEvent({ name: 'edx.scratch' }, EventMatchTolerates.default());
 capture.restore();
+const clicked = defineEvent({
+  name: 'edx.scratch.link.clicked', description: 'A scratch event.', owner: 'scratch',
+  data: Type.Object({ url: Type.String() }), example: { url: '/' }, emittedFrom: ['browser'],
+});
+const registry = registerEvents([clicked], { validation: 'off' });
+// @ts-expect-error: the payload is type-checked against the definition
+registry.emit('edx.scratch.link.clicked', { href: '/x' });
+expect(capture.events[0]).toMatchEventDefinition(registry);
 
 const statement = transformToXapi({ name: 'play_video' }, { lmsRootUrl: 'https://lms.example.com', actorId: () => undefined }) as XapiStatement | null;
 
