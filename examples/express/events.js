@@ -40,6 +40,7 @@ const playVideo = defineEvent({
   data: Type.Object(videoFields),
   example: { id: 'intro-video', currentTime: 0, code: 'html5' },
   emittedFrom: ['browser'],
+  exampleContext: { course_id: 'course-v1:edX+DemoX+Demo_2014' },
   legacyName: true,
 });
 
@@ -50,6 +51,7 @@ const pauseVideo = defineEvent({
   data: Type.Object(videoFields),
   example: { id: 'intro-video', currentTime: 12.5, code: 'html5' },
   emittedFrom: ['browser'],
+  exampleContext: { course_id: 'course-v1:edX+DemoX+Demo_2014' },
   legacyName: true,
 });
 

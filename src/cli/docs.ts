@@ -6,9 +6,10 @@ import { nearestName } from '../core/options';
 import { EventRegistry } from '../events/registry';
 import { renderEventReferenceHtml, renderEventReferenceMarkdown, type EventReferenceOptions } from '../events/reference';
 import { UsageError } from './consume';
+import { xapiStatementsFrom } from './docs-xapi';
 
 /** The usage text of `eventtracking docs`. */
-export const DOCS_USAGE = `usage: eventtracking docs MODULE [--out DIR] [--title TEXT] [--xapi MODULE]
+export const DOCS_USAGE = `usage: eventtracking docs MODULE [--out DIR] [--title TEXT] [--lms-url URL | --xapi MODULE]
 
 Writes the Event Reference of the events a module declares: DIR/events.md and
 DIR/events.html (one static page). The output depends only on the definitions, so it
@@ -18,14 +19,22 @@ can be committed and diffed in review.
                   its default export, its export 'events', or its only registry export
   --out DIR       where to write (created if missing). Default: ./event-reference
   --title TEXT    the page title. Default: 'Event reference'
-  --xapi MODULE   a module exporting xapiStatement(exampleEvent), which returns the xAPI
-                  statement a tracking.log event becomes (or undefined). Default: none`;
+  --lms-url URL   show the xAPI statement each example becomes, as transformToXapi
+                  (eventtracking/xapi) writes it with this LMS root. Default: none
+  --xapi MODULE   instead, a module exporting xapiStatement(exampleEvent), which returns
+                  the xAPI statement a tracking.log event becomes (or undefined). Default: none`;
 
-const OPTIONS = { out: { type: 'string' }, title: { type: 'string' }, xapi: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = {
+  out: { type: 'string' },
+  title: { type: 'string' },
+  'lms-url': { type: 'string' },
+  xapi: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** Runs `eventtracking docs`; returns the exit status. */
 export async function runDocs(argv: string[], log: (line: string) => void, error: (line: string) => void): Promise<number> {
-  let values: { out?: string; title?: string; xapi?: string; help?: boolean };
+  let values: { out?: string; title?: string; 'lms-url'?: string; xapi?: string; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
@@ -34,6 +43,7 @@ export async function runDocs(argv: string[], log: (line: string) => void, error
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'MODULE is missing' : `one MODULE only, got ${positionals.length}`);
+    if (values['lms-url'] !== undefined && values.xapi !== undefined) throw new UsageError('--lms-url and --xapi both say where statements come from: give one');
   } catch (problem) {
     const message = problem instanceof Error ? problem.message : String(problem);
     const option = /Unknown option '(--?[\w-]+)'/.exec(message)?.[1];
@@ -46,6 +56,7 @@ export async function runDocs(argv: string[], log: (line: string) => void, error
   try {
     registry = findRegistry(await load(positionals[0] as string), positionals[0] as string);
     if (values.xapi !== undefined) options.xapiStatement = findFunction(await load(values.xapi), values.xapi, 'xapiStatement');
+    if (values['lms-url'] !== undefined) options.xapiStatement = xapiStatementsFrom(values['lms-url'], error);
   } catch (problem) {
     if (!(problem instanceof UsageError)) throw problem;
     error(`eventtracking docs: ${problem.message}`);

@@ -26,6 +26,12 @@ export interface EventDeclaration<N extends string, S extends TSchema> {
   /** Where the event is emitted. */
   emittedFrom: readonly EventSource[];
   /**
+   * Context fields of the example event in the reference, over those of its made-up request
+   * by `alice` (say the `course_id` of the course page a browser event comes from: without one,
+   * the course is the example payload's `course_id`, or none). Default: none.
+   */
+  exampleContext?: Record<string, unknown>;
+  /**
    * `true` for a name Open edX already uses that breaks the convention (`play_video`,
    * `edx.user.login`): it is kept for compatibility, without the naming warning. Default: false.
    */
@@ -61,7 +67,7 @@ export interface EventDefinition<N extends string = string, S extends TSchema = 
 export function defineEvent<const N extends string, S extends TSchema>(declaration: EventDeclaration<N, S>): EventDefinition<N, S> {
   const where = `defineEvent(${JSON.stringify(declaration?.name)})`;
   if (typeof declaration !== 'object' || declaration === null) throw new OptionsError('defineEvent', 'expects a declaration object');
-  const { name, description, owner, data, example, emittedFrom, legacyName = false } = declaration;
+  const { name, description, owner, data, example, emittedFrom, exampleContext, legacyName = false } = declaration;
   const unknown = Object.keys(declaration).filter((key) => !DECLARATION_KEYS.includes(key));
   if (unknown.length > 0) throw new OptionsError(where, `unknown field '${unknown[0]}'; the fields are ${DECLARATION_KEYS.join(', ')}`);
   if (typeof name !== 'string' || name === '') throw new OptionsError('defineEvent', "field 'name' must be a non-empty string");
@@ -72,6 +78,9 @@ export function defineEvent<const N extends string, S extends TSchema>(declarati
     throw new OptionsError(where, `field 'emittedFrom' must be a non-empty array of ${SOURCES.map((s) => `'${s}'`).join(', ')}`);
   }
   if (typeof legacyName !== 'boolean') throw new OptionsError(where, "field 'legacyName' must be true or false");
+  if (exampleContext !== undefined && (typeof exampleContext !== 'object' || exampleContext === null || Array.isArray(exampleContext))) {
+    throw new OptionsError(where, "field 'exampleContext' must be an object of context fields ({ course_id: '...' })");
+  }
   if (typeof data !== 'object' || data === null) throw new OptionsError(where, "field 'data' must be a schema (Type.Object({...}))");
   const checkData = compileSchema(data);
   const exampleProblems = checkData(example);
@@ -82,7 +91,7 @@ export function defineEvent<const N extends string, S extends TSchema>(declarati
   if (nameWarning !== undefined) {
     process.emitWarning(`event name '${name}' breaks the naming convention: ${nameWarning}`, { code: 'EVENTTRACKING_EVENT_NAME' });
   }
-  return Object.freeze({ name, description, owner, data, example, emittedFrom: Object.freeze([...emittedFrom]), legacyName, nameWarning, checkData });
+  return Object.freeze({ name, description, owner, data, example, emittedFrom: Object.freeze([...emittedFrom]), exampleContext, legacyName, nameWarning, checkData });
 }
 
-const DECLARATION_KEYS = ['name', 'description', 'owner', 'data', 'example', 'emittedFrom', 'legacyName'];
+const DECLARATION_KEYS = ['name', 'description', 'owner', 'data', 'example', 'emittedFrom', 'exampleContext', 'legacyName'];

@@ -10,5 +10,6 @@ export { segmentioHandler } from './segmentio-handler';
 export type { FastifySegmentioOptions } from './segmentio-handler';
 export { browserScriptHandler } from './browser-script';
 export type { FastifyBrowserScriptOptions } from './browser-script';
+export { eventViewerMiddleware } from './event-viewer';
 export type { FastifyInstanceLike, FastifyPluginLike, FastifyReplyLike, FastifyRequestLike } from './types';
 export { CMS_IGNORE_URL_PATTERNS, LMS_IGNORE_URL_PATTERNS } from '../request/ignore';

@@ -30,6 +30,8 @@ export interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
   header(name: string, value: string): FastifyReplyLike;
   send(payload?: unknown): FastifyReplyLike;
+  /** Takes the response out of Fastify's hands: the handler writes `raw` itself. */
+  hijack(): unknown;
 }
 
 /** A hook's callback. */

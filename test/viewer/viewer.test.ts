@@ -1,12 +1,14 @@
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 import request from 'supertest';
 import { MemoryBackend } from '../../src/backends/memory';
 import { Tracker } from '../../src/core/tracker';
 import { defineEvent, registerEvents, Type } from '../../src/events';
 import { eventViewerMiddleware as expressMount } from '../../src/express';
+import { eventViewerMiddleware as fastifyMount } from '../../src/fastify';
 import { eventViewerMiddleware as koaMount } from '../../src/koa';
 import { createEventViewer, type EventViewer } from '../../src/viewer';
 
@@ -144,9 +146,30 @@ describe('eventViewerMiddleware', () => {
     await request(url).get('/other').expect(200, 'koa /other');
   });
 
+  it('mounts the viewer in Fastify, its event stream open past the handler, and lets other routes through', async () => {
+    const { tracker, viewer } = setup();
+    const app = Fastify();
+    await app.register(fastifyMount(viewer));
+    app.get('/', async () => 'fastify home');
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      await request(url).get('/__events').expect(200).expect(/Event viewer/);
+      await request(url).get('/__events/events.json').expect(200).expect('[]');
+      await request(url).get('/').expect(200, 'fastify home');
+      const reading = readStream(`${url}/__events/stream`, (messages) => messages.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      tracker.emit('edx.course.enrollment.activated', { course_id: 'c' });
+      expect((await reading).messages.map((m) => m.name)).toEqual(['edx.course.enrollment.activated']);
+    } finally {
+      viewer.close();
+      await app.close();
+    }
+  });
+
   it('refuses a path that does not start with / or ends with one', () => {
     const { viewer } = setup();
     expect(() => expressMount(viewer, { path: '__events' })).toThrow("eventViewerMiddleware: option 'path' must start with '/'");
     expect(() => koaMount(viewer, { path: '/__events/' })).toThrow(/not end with one/);
+    expect(() => fastifyMount(viewer, { path: 'events' })).toThrow(/must start with '\/'/);
   });
 });

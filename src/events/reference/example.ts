@@ -8,11 +8,14 @@ const EXAMPLE_TIME = new Date(Date.UTC(2013, 9, 3, 8, 24, 55));
 /**
  * The definition's example as a tracking.log line holds it (the legacy layout, with the
  * common fields of a request by the user `alice` of the course of the example, if it
- * names one), for the first place the event is emitted from. Always the same object.
+ * names one, and the definition's `exampleContext`), for the first place the event is
+ * emitted from. Always the same object.
  */
 export function exampleLegacyEvent(definition: EventDefinition): Record<string, unknown> {
   const example = definition.example as Record<string, unknown>;
-  const courseId = typeof example?.course_id === 'string' ? example.course_id : '';
+  const given = definition.exampleContext ?? {};
+  const named = given.course_id ?? example?.course_id;
+  const courseId = typeof named === 'string' ? named : '';
   const source = definition.emittedFrom[0] === 'browser' || definition.emittedFrom[0] === 'mobile' ? definition.emittedFrom[0] : 'server';
   const context: Record<string, unknown> = {
     course_id: courseId,
@@ -29,6 +32,7 @@ export function exampleLegacyEvent(definition: EventDefinition): Record<string, 
   };
   if (source !== 'server') context.event_source = source;
   if (source === 'browser') context.page = 'https://lms.example.com/courses/';
+  Object.assign(context, given);
   const event = new LegacyFieldMappingProcessor().process({ name: definition.name, timestamp: EXAMPLE_TIME, data: example, context });
   // The line as LoggerBackend writes it, parsed as a reader of tracking.log parses it.
   return JSON.parse(encodeJson(event, 'python')) as Record<string, unknown>;
