@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseTrackingLine } from '../operations/tracking-line';
 import { transformToXapi, type XapiTransformOptions } from '../xapi/transform';
 import { nameMatcher } from '../xapi/options';
+import { fromTrackingLog } from '../xapi/tracking-log';
 import { XapiBackend } from '../xapi/xapi-backend';
 import { UsageError } from './consume';
 import { FileError, wholeNumber, type LogArgs, type LogCommandSpec } from './log-args';
@@ -30,9 +31,9 @@ so a second run stores nothing twice: the LRS answers that it holds them already
   -h, --help           this text
 
 A summary goes to stderr: sent (stored now, or held by the LRS already), skipped
-(no statement for that event name, or no --match), failed (no actor id, or
-rejected by the LRS). Exit status: 0; 1 when some failed; 2 on a usage error or a
-file that cannot be read.`;
+(no statement for that event name, or no --match), failed (no actor id, a field
+the statement needs missing or invalid, or rejected by the LRS). Exit status: 0;
+1 when some failed; 2 on a usage error or a file that cannot be read.`;
 
 const text = (expected: string) => ({ expected, parse: (value: string) => value });
 
@@ -99,8 +100,10 @@ export async function runReplay(args: LogArgs, log: (line: string) => void): Pro
     args.files,
     async (lines) => {
       for (const line of lines) {
-        const event = line.problem === undefined ? parseTrackingLine(line.text)?.event : undefined;
-        if (event === undefined) continue;
+        const logged = line.problem === undefined ? parseTrackingLine(line.text)?.event : undefined;
+        // The line keeps the event's data in `event` (a browser event's as JSON text) and its time in `time`: read as the emitted event.
+        const event = logged === undefined ? null : fromTrackingLog(logged);
+        if (event === null) continue;
         if (backend) backend.send(event);
         else if (matches && !matches(String(event.event_type ?? event.name))) counts.skipped++;
         else await writeStatements(event, transformOptions, counts);

@@ -1,10 +1,14 @@
 // `eventtracking xapi replay` as a child process: a rotated set of tracking.log files
-// (.gz made with zlib) replayed into the local LRS over real HTTP, twice.
+// (.gz made with zlib) replayed into the local LRS over real HTTP, twice; and the lines
+// our LoggerBackend writes, replayed into the statements XapiBackend sent for them.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { startLocalLrs, transformToXapi, type LocalLrs, type XapiStatement } from '../../src/xapi';
-import { legacyEvent, legacyLine, removeTempDirs, tempDir } from './support/log-files';
+import { createTracker, edxDefaults } from '../../src';
+import { encodeJson } from '../../src/encoding/json';
+import { tutorLinePrefix } from '../../src/encoding/tutor-line';
+import { fromTrackingLog, startLocalLrs, transformToXapi, XAPI_EVENT_NAMES, type LocalLrs, type XapiStatement } from '../../src/xapi';
+import { legacyEvent, legacyLine, removeTempDirs, START, tempDir } from './support/log-files';
 import { runCli, stopClis } from './support/run-cli';
 
 const LMS = 'https://courses.example.com';
@@ -16,16 +20,39 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-/** 400 events in four files, oldest in .3.gz; every fifth an enrollment (the others have no statement in this test's eyes). */
+/**
+ * The generator's types that have statements, but for its enrollments, renamed to names
+ * with none: two real Open edX browser events event-routing-backends does not transform,
+ * and a made-up one. (Its page views have none either.)
+ */
+const RENAMED: Readonly<Record<string, string>> = {
+  play_video: 'seq_goto',
+  'edx.ui.lms.link_clicked': 'textbook.pdf.page.navigated',
+  'edx.grades.problem.submitted': 'edx.scratch.unsupported',
+};
+
+/** Line i of the generated log, its type renamed by {@link RENAMED}: every fifth an enrollment, the others without a statement. */
+function replayLine(i: number, format: 'plain' | 'tutor'): string {
+  const event = legacyEvent(i);
+  const renamed = RENAMED[event.event_type as string];
+  if (renamed === undefined) return legacyLine(i, format);
+  const unsupported = { ...event, name: renamed, event_type: renamed };
+  const json = encodeJson(unsupported);
+  return format === 'tutor' ? tutorLinePrefix(unsupported, START + i * 1000, 4242) + json : json;
+}
+
+const userId = (event: unknown) => String((event as { context: { user_id: number } }).context.user_id);
+
+/** 400 events in four files, oldest in .3.gz; every fifth an enrollment, the others without a statement. */
 function rotatedSet(): { files: string[]; enrollmentIds: string[] } {
   const dir = tempDir();
-  const text = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `${legacyLine(from + k, (from + k) % 2 ? 'tutor' : 'plain')}\n`).join('');
+  const text = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `${replayLine(from + k, (from + k) % 2 ? 'tutor' : 'plain')}\n`).join('');
   writeFileSync(join(dir, 'tracking.log.3.gz'), gzipSync(text(0, 100)));
   writeFileSync(join(dir, 'tracking.log.2.gz'), gzipSync(text(100, 200)));
   writeFileSync(join(dir, 'tracking.log.1'), text(200, 300));
   writeFileSync(join(dir, 'tracking.log'), text(300, 400));
   const enrollmentIds = Array.from({ length: 80 }, (_, k) => {
-    const statement = transformToXapi(legacyEvent(k * 5), { lmsRootUrl: LMS, actorId: (event) => String((event as { context: { user_id: number } }).context.user_id) });
+    const statement = transformToXapi(fromTrackingLog(legacyEvent(k * 5)), { lmsRootUrl: LMS, actorId: userId });
     return (statement as XapiStatement).id;
   });
   return { files: ['tracking.log', 'tracking.log.1', 'tracking.log.2.gz', 'tracking.log.3.gz'].map((name) => join(dir, name)), enrollmentIds };
@@ -35,6 +62,7 @@ const replayed = (statements: Iterable<Record<string, unknown>>) => [...statemen
 
 describe('eventtracking xapi replay', () => {
   it('sends the statements of a rotated set (.gz included), and a second run stores nothing again', async () => {
+    for (const name of [...Object.values(RENAMED), legacyEvent(3).event_type]) expect(XAPI_EVENT_NAMES).not.toContain(name);
     const { files, enrollmentIds } = rotatedSet();
     lrs = await startLocalLrs({ username: 'lms', password: 'pw' });
     const args = ['xapi', 'replay', '--lrs', lrs.url, '--lms-url', LMS, '--username', 'lms', '--batch-size', '7', ...files];
@@ -72,6 +100,30 @@ describe('eventtracking xapi replay', () => {
     expect(lrs.statements.size).toBe(79);
     expect(JSON.parse(readFileSync(deadLetters, 'utf8')).statement.id).toBe(enrollmentIds[10]);
   }, 60000);
+
+  it('replays the lines LoggerBackend wrote of a browser play_video and a server problem_check into the statements XapiBackend sent when they were emitted', async () => {
+    lrs = await startLocalLrs();
+    const log = join(tempDir(), 'tracking.log');
+    const tracker = createTracker(edxDefaults({ trackingLog: log, xapi: { url: lrs.url, lmsRootUrl: LMS, batchDelay: 0 } }));
+    for (const fixture of ['play_video', 'problem_check(server)']) {
+      // Events as Open edX emits them, from event-routing-backends' fixtures (test/xapi/fixtures); the time is now.
+      const { name, context, data } = JSON.parse(readFileSync(join(__dirname, '../xapi/fixtures/current', `${fixture}.json`), 'utf8'));
+      tracker.context('edx.request', context, () => tracker.emit(name, data));
+    }
+    await tracker.close();
+    const byId = (statements: Iterable<Record<string, unknown>>) => [...statements].sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    const emitted = byId(lrs.statements.values());
+    expect(emitted.map((statement) => (statement.verb as { id: string }).id.split('/').pop()).sort()).toEqual(['evaluated', 'played']);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.event_type, typeof line.event])).toEqual([['play_video', 'string'], ['problem_check', 'object']]); // the browser event's data as JSON text
+
+    const written = await runCli(['xapi', 'replay', '--dry-run', '--lms-url', LMS, log]);
+    expect(written.stderr).toBe('written: 2, skipped as unsupported: 0, failed: 0\n');
+    expect(byId(written.stdout.trim().split('\n').map((line) => JSON.parse(line)))).toEqual(emitted);
+    const sent = await runCli(['xapi', 'replay', '--lrs', lrs.url, '--lms-url', LMS, log]);
+    expect(sent).toEqual({ code: 0, stdout: '', stderr: 'sent: 2 (2 of them held by the LRS already), skipped as unsupported: 0, failed: 0\n' });
+    expect(lrs.counts.stored).toBe(2);
+  }, 30000);
 
   it('refuses a run without --lms-url, or without --lrs or --dry-run, with the usage', async () => {
     const { files } = rotatedSet();

@@ -1,6 +1,6 @@
-// Events for the xAPI tests: enrollments (which every transformer supports) of many
-// learners at distinct times, so each gives its own statement id, mixed with names
-// no transformer turns into statements.
+// Events for the xAPI tests: enrollments, as Open edX emits them, of many
+// learners at distinct times, so each gives its own statement id, mixed with page views,
+// which have no statement.
 import type { TrackedEvent } from '../../src';
 
 export const LMS = 'https://courses.example.com';

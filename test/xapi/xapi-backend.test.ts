@@ -169,11 +169,16 @@ describe('XapiBackend configuration', () => {
     lrs = await startLocalLrs({ username: 'lms', password: 'pw' });
     const dir = tmp();
     const xapi = { url: lrs.url, lms_root_url: LMS, username: 'lms', password: 'pw', batch_delay: 0 };
+    // As the LMS emits an enrollment: in the request's context, with the course's context (course_id, org_id) on top.
+    const enroll = (tracker: ReturnType<typeof createTracker>, user: number, name: string) =>
+      tracker.context('edx.request', { user_id: user, path: '/enroll' }, () =>
+        tracker.context(name, { course_id: 'course-v1:a+b+c', org_id: 'a' }, () => tracker.emit(name, { course_id: 'course-v1:a+b+c', user_id: user, mode: 'audit' })),
+      );
     const fromEngine = createTracker({ backends: { lrs: { engine: 'XapiBackend', options: xapi } } });
-    fromEngine.context('edx.request', { user_id: 7 }, () => fromEngine.emit('edx.course.enrollment.activated', { course_id: 'course-v1:a+b+c' }));
+    enroll(fromEngine, 7, 'edx.course.enrollment.activated');
     await fromEngine.close();
     const lms = createTracker(edxDefaults({ trackingLog: join(dir, 'tracking.log'), xapi }));
-    lms.context('edx.request', { user_id: 8 }, () => lms.emit('edx.course.enrollment.deactivated', { course_id: 'course-v1:a+b+c' }));
+    enroll(lms, 8, 'edx.course.enrollment.deactivated');
     await lms.close();
     expect(existsSync(join(dir, 'tracking.log'))).toBe(true);
     const actors = [...lrs.statements.values()].map((statement) => (statement.actor as { account: { name: string } }).account.name);
