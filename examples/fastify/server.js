@@ -6,7 +6,7 @@ const { randomUUID } = require('node:crypto');
 const Fastify = require('fastify');
 const { createTracker, edxDefaults, onShutdownSignals, registerTracker, tracker } = require('eventtracking');
 const { browserScriptHandler, segmentioHandler, trackMiddleware, userTrackHandler } = require('eventtracking/fastify');
-const { renderCoursePage, renderHome } = require('./pages');
+const { renderCoursePage, renderHome } = require('../shared/course-pages').coursePages('Fastify');
 
 const PORT = Number(process.env.PORT ?? 3002);
 const HOST = process.env.HOST ?? '127.0.0.1';

@@ -9,7 +9,7 @@ const { Hono } = require('hono');
 const { getCookie, setCookie } = require('hono/cookie');
 const { createTracker, edxDefaults, onShutdownSignals, registerTracker, tracker } = require('eventtracking');
 const { browserScriptHandler, segmentioHandler, trackMiddleware, userTrackHandler } = require('eventtracking/hono');
-const { renderCoursePage, renderHome } = require('./pages');
+const { renderCoursePage, renderHome } = require('../shared/course-pages').coursePages('Hono');
 
 const PORT = Number(process.env.PORT ?? 3003);
 const HOST = process.env.HOST ?? '127.0.0.1';

@@ -6,7 +6,7 @@ const { randomUUID } = require('node:crypto');
 const Koa = require('koa');
 const { createTracker, edxDefaults, onShutdownSignals, registerTracker, tracker } = require('eventtracking');
 const { segmentioHandler, trackMiddleware, userTrackHandler } = require('eventtracking/koa');
-const { renderCoursePage, renderHome } = require('./pages');
+const { renderCoursePage, renderHome } = require('../shared/course-pages').coursePages('Koa');
 
 const PORT = Number(process.env.PORT ?? 3001);
 const HOST = process.env.HOST ?? '127.0.0.1';

@@ -68,7 +68,7 @@ describe('the Express demo (npm start)', () => {
       expect(statement).toMatchObject({
         actor: { account: { name: '42' } },
         verb: { id: 'http://adlnet.gov/expapi/verbs/registered' },
-        object: { id: expect.stringContaining(`/course/${COURSE}`), definition: { name: { 'en-US': 'Demonstration Course' } } },
+        object: { id: expect.stringContaining(`/course/${COURSE}`), definition: { name: { en: 'Demonstration Course' } } },
       });
     } finally {
       await lrs.close();
