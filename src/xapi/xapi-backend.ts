@@ -39,7 +39,7 @@ export class XapiBackend implements Backend {
   unmatched = 0;
   /** Events of a name the transformer does not support. */
   unsupported = 0;
-  /** Events of a supported name that could not be transformed (no actor id): counted and reported. */
+  /** Events of a supported name that could not be transformed (no actor id, a field missing or invalid): counted and reported. */
   untransformable = 0;
   /** Statements not buffered: buffer full (in statements or bytes), or sent after `close()`. */
   dropped = 0;
