@@ -5,7 +5,8 @@
 // step before the plugin means the body is read before the request is: the plugin then
 // opens the request in preValidation, once Fastify has parsed the body.
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type FastifyLatest from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as fastifyAdapter from '../../src/fastify';
 import type { FastifyRequestLike } from '../../src/fastify';
 import { isPromise, neutral, replyParts, type Framework, type Handler, type HttpRequest, type Reply, type Route, type Step } from './frameworks';
@@ -76,7 +77,8 @@ function matches(route: Route, request: FastifyRequest): boolean {
   return route.path === undefined || (typeof route.path === 'string' ? path === route.path : route.path.test(path));
 }
 
-export function fastifyFramework(): Framework {
+/** The framework of `Fastify`, the default export of fastify (5, or 4 installed as `fastify4`). */
+export function fastifyFramework(Fastify: typeof FastifyLatest): Framework {
   return {
     kind: 'fastify',
     names: {

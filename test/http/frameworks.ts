@@ -27,6 +27,8 @@ import type { KoaContext, SegmentioOptions } from '../../src/koa';
 import type { RequestUser } from '../../src/request/request-context';
 import type { RequestTrackingOptions } from '../../src/request/request-tracking';
 import type { UserTrackOptions as CoreUserTrackOptions } from '../../src/views/user-track';
+import Fastify from 'fastify';
+import Fastify4 from 'fastify4';
 import { fastifyFramework } from './fastify-framework';
 import { PROBE, SECRET_KEY } from './helpers';
 import { honoFramework } from './hono-framework';
@@ -439,7 +441,8 @@ export const FRAMEWORKS: ReadonlyArray<[string, Framework]> = [
   ['Express 4', expressFramework(express4)],
   ['Koa 3', koaFramework(Koa)],
   ['Koa 2', koaFramework(Koa2 as unknown as KoaClass)],
-  ['Fastify 5', fastifyFramework()],
+  ['Fastify 5', fastifyFramework(Fastify)],
+  ['Fastify 4', fastifyFramework(Fastify4 as unknown as typeof Fastify)],
   ['Hono 4', honoFramework()],
 ];
 
