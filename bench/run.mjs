@@ -542,7 +542,12 @@ async function scenario12() {
   for (const [ours, peer, target] of PEERS.targets) {
     // The ratio of the medians: a per-round ratio is meaningless when a small denominator
     // (the floor's few µs) comes out near zero or negative in a noisy round.
-    ratios[`${ours}/${peer}`] = row(S, `ratio ${ours} / ${peer} (medians of added CPU)`, added[ours].median / added[peer].median, {
+    const metric = `ratio ${ours} / ${peer} (medians of added CPU)`;
+    if (!(added[peer].median > 0)) {
+      textRow(S, metric, `n/a: ${peer}'s median is ≤ 0 (noise)`);
+      continue;
+    }
+    ratios[`${ours}/${peer}`] = row(S, metric, added[ours].median / added[peer].median, {
       unit: '×', digits: 2, target: `≤ ${target}×`, pass: (m) => m <= target, verdicts: ['met', 'not met'],
     }).median;
   }
