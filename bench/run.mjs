@@ -120,6 +120,7 @@ async function httpScenario({ baseline, variants }) {
         errors: client.errors,
         timeouts: client.timeouts,
         lines: ended.lines,
+        bytes: ended.bytes,
         expectedLines: ended.expectedLines,
         missingContext: ended.missingContext,
         reportedErrors: ended.reportedErrors,
@@ -177,6 +178,7 @@ function combine(parts) {
     errors: sum('errors'),
     timeouts: sum('timeouts'),
     lines: sum('lines'),
+    bytes: sum('bytes'),
     expectedLines: sum('expectedLines'),
     missingContext: parts[parts.length - 1].missingContext,
     reportedErrors: parts[parts.length - 1].reportedErrors,
@@ -205,12 +207,12 @@ const rows = [];
 const results = {};
 const problems = [];
 
-function row(scenario, metric, values, { unit = '', target, pass, digits } = {}) {
+function row(scenario, metric, values, { unit = '', target, pass, digits, verdicts = ['PASS', 'FAIL'] } = {}) {
   const s = Array.isArray(values) ? summary(values) : { median: values, min: NaN, max: NaN };
   rows.push({
     scenario, metric: unit ? `${metric} (${unit})` : metric,
     median: fmt(s.median, digits), min: fmt(s.min, digits), max: fmt(s.max, digits),
-    target: target ?? '', result: target ? (pass(s.median) ? 'PASS' : 'FAIL') : '',
+    target: target ?? '', result: target ? verdicts[pass(s.median) ? 0 : 1] : '',
   });
   return s;
 }
@@ -382,46 +384,99 @@ async function scenario7() {
   results.scenario7.summary = { eventsPerSecond: throughput };
 }
 
-async function scenario8() {
-  let startLocalLrs;
-  try {
-    ({ startLocalLrs } = require('eventtracking/xapi'));
-  } catch {
-    textRow('8', 'skipped', 'the built package has no eventtracking/xapi');
-    return;
-  }
-  log(`scenario 8: an xAPI branch beside tracking.log, ${settings.xapiEvents} enrollments per round, to a local LRS in this process`);
-  const lrs = await startLocalLrs();
-  // The statements are not kept past a round's worth: only the count of those stored matters here.
-  const trim = setInterval(() => lrs.statements.size > 50000 && lrs.statements.clear(), 1000);
-  let result;
-  try {
-    result = await runChild('xapi-branch.cjs', {
-      events: settings.xapiEvents,
-      rounds: settings.rounds,
-      batch: settings.emitDiskBatch,
-      warmupEvents: Math.round(settings.xapiEvents / 4),
-      tmpdir,
-      lrsUrl: lrs.url,
+/** A Segment endpoint on 127.0.0.1 that reads each batch and answers 200, counting the events it got. */
+async function startSegmentSink() {
+  const http = await import('node:http');
+  const sink = { events: 0 };
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      try { sink.events += JSON.parse(Buffer.concat(chunks).toString('utf8')).batch.length; } catch {}
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
-  } finally {
-    clearInterval(trim);
-    await lrs.close();
-  }
-  results.scenario8 = result;
-  for (const r of result.rounds) {
-    for (const kind of ['log', 'xapi']) {
-      if (r[kind].lines !== r[kind].events) problems.push(`S8 round ${r.round + 1} ${kind}: file holds ${r[kind].lines} lines, expected ${r[kind].events}`);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  sink.url = `http://127.0.0.1:${server.address().port}`;
+  sink.close = () => { server.closeAllConnections?.(); return new Promise((resolve) => server.close(resolve)); };
+  return sink;
+}
+
+/** Each branch of scenario 8: its local sink (in this process, so its CPU is not counted) and its row's wording. */
+const BRANCH_SINKS = {
+  xapi: {
+    label: 'xAPI branch (transform, JSON, POSTs to a local LRS)',
+    async start() {
+      const { startLocalLrs } = require('eventtracking/xapi');
+      const lrs = await startLocalLrs();
+      // The statements are not kept past a round's worth: only the count of those stored matters here.
+      const trim = setInterval(() => lrs.statements.size > 50000 && lrs.statements.clear(), 1000);
+      return { options: { sinkUrl: lrs.url }, close: async () => { clearInterval(trim); await lrs.close(); } };
+    },
+  },
+  segment: {
+    label: 'Segment branch (whitelist, GA, @segment/analytics-node to a local 200 sink)',
+    async start() {
+      const sink = await startSegmentSink();
+      return { options: { sinkUrl: sink.url }, close: sink.close };
+    },
+  },
+  bus: {
+    label: 'bus branch (EventBusBackend → local Redis stream)',
+    async start() {
+      const stream = `bench:branch-cost:${process.pid}:${Date.now()}`;
+      const del = async () => {
+        const { createClient } = require('redis');
+        const client = createClient({ url: settings.redis });
+        await client.connect();
+        try { await client.sendCommand(['DEL', stream]); } finally { await client.quit(); }
+      };
+      await del(); // fails here, with its reason, when Redis is not reachable
+      return { options: { redisUrl: settings.redis, stream }, close: del };
+    },
+  },
+};
+
+async function scenario8() {
+  const S = '8 branch cost';
+  results.scenario8 = {};
+  log(`scenario 8: the added CPU per event of an xAPI, a Segment and a bus branch beside tracking.log, ${settings.xapiEvents} enrollments per round`);
+  for (const [branch, sinkSpec] of Object.entries(BRANCH_SINKS)) {
+    let result;
+    try {
+      const sink = await sinkSpec.start();
+      try {
+        result = await runChild('branch-cost.cjs', {
+          branch,
+          events: settings.xapiEvents,
+          rounds: settings.rounds,
+          batch: settings.emitDiskBatch,
+          warmupEvents: Math.round(settings.xapiEvents / 4),
+          tmpdir,
+          ...sink.options,
+        });
+      } finally {
+        await sink.close();
+      }
+    } catch (error) {
+      problems.push(`S8 ${branch}: ${error.message}`);
+      textRow(S, `${branch} branch`, `failed: ${String(error.message).slice(0, 60)}`);
+      continue;
     }
-    if (r.xapi.statements !== r.xapi.events) problems.push(`S8 round ${r.round + 1}: the LRS answered for ${r.xapi.statements} statements, expected ${r.xapi.events}`);
+    results.scenario8[branch] = result;
+    for (const r of result.rounds) {
+      for (const kind of ['log', 'with']) {
+        if (r[kind].lines !== r[kind].events) problems.push(`S8 ${branch} round ${r.round + 1} ${kind}: file holds ${r[kind].lines} lines, expected ${r[kind].events}`);
+      }
+      if (r.with.delivered !== r.with.events) problems.push(`S8 ${branch} round ${r.round + 1}: the sink acknowledged ${r.with.delivered} events, expected ${r.with.events}`);
+    }
+    if (result.errors) problems.push(`S8 ${branch}: ${result.errors} failures reported by the tracker (first: ${result.firstError})`);
+    row(S, `${branch}: tracking.log branch alone: CPU/event`, result.rounds.map((r) => r.log.cpuMicros / r.log.events), { unit: 'µs', digits: 2 });
+    row(S, `${branch}: tracking.log + ${branch} branch: CPU/event`, result.rounds.map((r) => r.with.cpuMicros / r.with.events), { unit: 'µs', digits: 2 });
+    const added = row(S, `${sinkSpec.label}: added CPU/event`, result.rounds.map((r) => r.addedMicros), { unit: 'µs', digits: 2 });
+    row(S, `${branch}: events/s until close()`, result.rounds.map((r) => r.with.events / (r.with.wallMs / 1000)), { unit: 'events/s' });
+    result.summary = { addedMicros: added };
   }
-  if (result.errors) problems.push(`S8: ${result.errors} failures reported by the tracker (first: ${result.firstError})`);
-  const S = '8 xAPI branch';
-  row(S, 'tracking.log branch alone: CPU/event', result.rounds.map((r) => r.log.cpuMicros / r.log.events), { unit: 'µs', digits: 2 });
-  row(S, 'tracking.log + xAPI branch: CPU/event', result.rounds.map((r) => r.xapi.cpuMicros / r.xapi.events), { unit: 'µs', digits: 2 });
-  const added = row(S, 'xAPI branch added CPU/event (transform, JSON, POST)', result.rounds.map((r) => r.addedMicros), { unit: 'µs', digits: 2 });
-  row(S, 'tracking.log + xAPI: events/s until close()', result.rounds.map((r) => r.xapi.events / (r.xapi.wallMs / 1000)), { unit: 'events/s' });
-  results.scenario8.summary = { addedMicros: added };
 }
 
 async function scenario9() {
@@ -451,6 +506,54 @@ async function scenario10() {
   row(S, 'CPU per event', result.rounds.map((r) => r.cpuMicrosPerEvent), { unit: 'µs', digits: 2 });
 }
 
+/**
+ * Scenario 12's servers: ours (three ways) and the peers, with the issue-16 targets as
+ * [ours, peer, target ratio of added CPU] (see bench/README.md).
+ */
+const PEERS = {
+  variants: ['full', 'emit-only', 'context', 'pino-http', 'morgan', 'als-winston', 'cls-hooked-stream', 'floor'],
+  labels: {
+    full: 'ours: trackMiddleware + page event + 1 emit, edxDefaults',
+    'emit-only': 'ours: page events off + 1 emit',
+    context: 'ours: context alone (no events)',
+    'pino-http': 'pino-http, pino.destination({ sync: false })',
+    morgan: "morgan 'combined' to a file stream",
+    'als-winston': 'AsyncLocalStorage + 13 fields + winston File',
+    'cls-hooked-stream': 'cls-hooked + 13 fields + fs stream',
+    floor: 'floor: ALS + our 2 lines, precomputed',
+  },
+  targets: [['full', 'pino-http', 0.5], ['emit-only', 'morgan', 0.5], ['context', 'pino-http', 0.25], ['full', 'floor', 3]],
+};
+
+async function scenario12() {
+  log('scenario 12: ours vs the peers (pino-http, morgan, ALS + winston, cls-hooked, the floor) vs bare Express 5, one interleaved run');
+  const rounds = await httpScenario({ baseline: 'bare', variants: PEERS.variants });
+  results.scenario12 = { baseline: 'bare', variants: PEERS.variants, rounds };
+  problems.push(...checks(rounds).map((p) => `S12 ${p}`));
+  const S = '12 peers';
+  row(S, 'bare Express 5 CPU/request', pick(rounds, 'bare', 'cpuPerRequest'), { unit: 'µs' });
+  const added = {};
+  for (const name of PEERS.variants) {
+    added[name] = row(S, `${PEERS.labels[name]}: added CPU/request`, pick(rounds, name, 'addedMicros'), { unit: 'µs' });
+    const last = rounds[rounds.length - 1].results[name];
+    textRow(S, '  lines / bytes per request', `${fmt(last.lines / last.requests, 2)} / ${fmt(last.bytes / last.requests, 0)}`);
+  }
+  const ratios = {};
+  for (const [ours, peer, target] of PEERS.targets) {
+    // The ratio of the medians: a per-round ratio is meaningless when a small denominator
+    // (the floor's few µs) comes out near zero or negative in a noisy round.
+    const metric = `ratio ${ours} / ${peer} (medians of added CPU)`;
+    if (!(added[peer].median > 0)) {
+      textRow(S, metric, `n/a: ${peer}'s median is ≤ 0 (noise)`);
+      continue;
+    }
+    ratios[`${ours}/${peer}`] = row(S, metric, added[ours].median / added[peer].median, {
+      unit: '×', digits: 2, target: `≤ ${target}×`, pass: (m) => m <= target, verdicts: ['met', 'not met'],
+    }).median;
+  }
+  results.scenario12.summary = { addedMicros: added, ratios };
+}
+
 // ---------------------------------------------------------------- main
 
 async function scenario11() {
@@ -465,7 +568,7 @@ async function scenario11() {
   }
 }
 
-const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8, scenario9, scenario10, scenario11];
+const scenarios = [scenario1, scenario2, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8, scenario9, scenario10, scenario11, scenario12];
 const started = new Date();
 log(`settings: ${JSON.stringify(settings)}; tmp ${tmpdir}`);
 try {

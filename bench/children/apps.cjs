@@ -4,12 +4,12 @@
 // the only difference between a variant and the bare baseline of its framework is what
 // the variant adds. Everything is loaded from the BUILT package (`npm run build` first),
 // as users load it.
-const path = require('node:path');
 const express = require('express');
 
 /** The route every app serves: a course page (so the course fields and a page event are computed). */
 const ROUTE = '/courses/:courseId/courseware/:chapter/';
 const { REQUEST_FIELDS, SECRET_KEY, EVENT_NAME } = require('./fixtures.cjs');
+const { buildPeerVariant, clsHookedApp } = require('./peer-apps.cjs');
 
 const USER = Object.freeze({ id: 42, username: 'alice' });
 
@@ -161,42 +161,20 @@ function buildVariant(name, files) {
     }
 
     // Scenario 3: the older choice, a cls-hooked namespace holding the same 13 fields,
-    // computed by the same function our middleware uses (so only storage differs).
+    // computed by the same function our middleware uses (so only storage differs; peer-apps.cjs).
     case 'cls-hooked': {
-      const cls = require('cls-hooked');
-      // Internal module of the built package (not part of the public API): the same
-      // field computation as trackMiddleware, so that both store identical values.
-      const packageDir = path.dirname(require.resolve('eventtracking/package.json'));
-      const { buildRequestContext } = require(path.join(packageDir, 'dist', 'cjs', 'request', 'request-context.js'));
-      const ns = cls.createNamespace('bench-request');
       const app = base();
-      app.use((req, res, next) => {
-        ns.bindEmitter(req);
-        ns.bindEmitter(res);
-        ns.run(() => {
-          const fields = buildRequestContext(
-            {
-              url: req.originalUrl,
-              headers: req.headers,
-              remoteAddress: req.socket.remoteAddress,
-              protocol: req.protocol,
-              user: req.user,
-              sessionKey: req.sessionID,
-            },
-            SECRET_KEY,
-          );
-          for (const field of REQUEST_FIELDS) ns.set(field, fields[field]);
-          next();
-        });
-      });
-      const seen = { missing: 0 };
-      app.get(ROUTE, (_req, res) => {
-        let found = 0;
-        for (const field of REQUEST_FIELDS) if (ns.get(field) !== undefined) found++;
-        if (found !== REQUEST_FIELDS.length) seen.missing++;
-        res.send('ok');
-      });
+      const seen = clsHookedApp(app, ROUTE);
       return { app, linesPerRequest: 0, seen };
+    }
+
+    // Scenario 12: page events off, one emit (one tracking.log line per request).
+    case 'emit-only': {
+      const tracker = defaultTracker(et, files, onError);
+      const app = base();
+      app.use(trackMiddleware({ pageEvents: false, secretKey: SECRET_KEY }));
+      app.get(ROUTE, emitThenOk(et));
+      return { app, tracker, logFile: files.log, linesPerRequest: 1, errors: quietErrors };
     }
 
     // Scenario 9: Fastify and Hono, bare and with the real thing (as scenario 2's 'full').
@@ -232,8 +210,12 @@ function buildVariant(name, files) {
       return { ...built, tracker, logFile: files.log, linesPerRequest: 2, errors: quietErrors };
     }
 
-    default:
-      throw new Error(`unknown variant ${name}`);
+    default: {
+      // Scenario 12's peers (pino-http, morgan, ...) are in their own module.
+      const peer = buildPeerVariant(name, files, { base, route: ROUTE, buildVariant });
+      if (!peer) throw new Error(`unknown variant ${name}`);
+      return peer;
+    }
   }
 }
 

@@ -88,6 +88,7 @@ const handlers = {
       // Server-side throughput: requests between the first and the last arrival.
       serverRps: requests > 1 ? (requests - 1) / (Number(lastAt - firstAt) / 1e9) : NaN,
       lines,
+      bytes: built.logFile ? sizeOf(built.logFile) : 0,
       expectedLines: requests * built.linesPerRequest,
       missingContext: built.seen ? built.seen.missing : 0,
       reportedErrors: built.errors ? built.errors.count : 0,
