@@ -117,7 +117,9 @@ async function rotateUnderLoad(makeConfig: (file: string, pidFile: string) => st
 
   const found = new Map<number, number>();
   const inLiveFile = new Set<number>();
-  const logs = readdirSync(dir).filter((name) => /^tracking\.log(\.\d+)?(\.gz)?$/.test(name));
+  // tracking.log-<date>.backup: a file the app opened anew after logrotate's rename and before its
+  // create, which logrotate then set aside (see RACED_CREATE).
+  const logs = readdirSync(dir).filter((name) => /^tracking\.log(\.\d+|-\d+\.backup)?(\.gz)?$/.test(name));
   for (const name of logs) {
     for await (const event of readTrackingLog(join(dir, name))) {
       const n = (event.event as { n: number }).n;
@@ -130,6 +132,17 @@ async function rotateUnderLoad(makeConfig: (file: string, pidFile: string) => st
   expect(afterLast.filter((n) => !inLiveFile.has(n))).toEqual([]);
   for (const n of afterLast) answered.set(n, { start: 0, end: 0 });
   return { answered, rotations, found, inLiveFile, files: logs.length, seconds: (Date.now() - began) / 1000, serverFailures: failures };
+}
+
+/**
+ * logrotate's words when the app, noticing the rename, created tracking.log before logrotate's own
+ * `create`: logrotate moves that file aside (its events stay there, and are counted) and creates its own.
+ */
+const RACED_CREATE = /^error: destination \S+ already exists, renaming to \S+\.backup\n$/;
+
+/** Rotations that ended with an error or a message, but for the inherent races `tolerated` describes. */
+function troubled(outcome: Outcome, ...tolerated: RegExp[]): Outcome['rotations'] {
+  return outcome.rotations.filter((r) => r.code !== 0 || r.stderr !== '').filter((r) => !tolerated.some((race) => race.test(r.stderr)));
 }
 
 function tally(outcome: Outcome): { events: number; rotations: number; files: number; lost: number[]; duplicated: number[]; unexpected: number } {
@@ -172,7 +185,7 @@ if (!available && process.env.REQUIRE_LOGROTATE !== '1') {
     const outcome = await rotateUnderLoad(documentedConfig);
     const { lost, duplicated, rotations, files, unexpected } = tally(outcome);
     print('create+compress+delaycompress+HUP', outcome);
-    expect(outcome.rotations.filter((r) => r.code !== 0 || r.stderr !== '')).toEqual([]);
+    expect(troubled(outcome, RACED_CREATE)).toEqual([]);
     expect(rotations).toBeGreaterThanOrEqual(100);
     expect(files).toBeGreaterThan(100);
     expect({ lost, duplicated, unexpected }).toEqual({ lost: [], duplicated: [], unexpected: 0 });
@@ -187,7 +200,7 @@ if (!available && process.env.REQUIRE_LOGROTATE !== '1') {
     const outsideWindow = lostOutsideRotations(outcome, lost);
     print('create+compress', outcome, { lostOutsideWindow: outsideWindow.length });
     const gzipSawAWrite = /^error: Compressing program wrote following message to stderr when compressing log \S+:\ngzip: stdin: file size changed while zipping\n$/;
-    expect(outcome.rotations.filter((r) => r.code !== 0 || r.stderr !== '').filter((r) => !gzipSawAWrite.test(r.stderr))).toEqual([]);
+    expect(troubled(outcome, gzipSawAWrite, RACED_CREATE)).toEqual([]);
     expect(files).toBeGreaterThan(100);
     expect({ duplicated, unexpected, outsideWindow }).toEqual({ duplicated: [], unexpected: 0, outsideWindow: [] });
     expect(outcome.serverFailures).toEqual([]);
@@ -199,7 +212,7 @@ if (!available && process.env.REQUIRE_LOGROTATE !== '1') {
     // A lost event was written between logrotate's copy and its truncation.
     const outsideWindow = lostOutsideRotations(outcome, lost);
     print('copytruncate+compress', outcome, { lostOutsideWindow: outsideWindow.length });
-    expect(outcome.rotations.filter((r) => r.code !== 0 || r.stderr !== '')).toEqual([]);
+    expect(troubled(outcome)).toEqual([]);
     expect(files).toBeGreaterThan(100);
     expect({ duplicated, unexpected, outsideWindow }).toEqual({ duplicated: [], unexpected: 0, outsideWindow: [] });
     expect(outcome.serverFailures).toEqual([]);
