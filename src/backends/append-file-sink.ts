@@ -178,7 +178,7 @@ export class AppendFileSink {
         if (!this.handle) await this.openFile();
         // A line cut short by a crash must not swallow our first line: end it first.
         const prefix = this.endsMidLine ? '\n' : '';
-        await this.handle!.appendFile(encodeLines(prefix, lines));
+        await this.handle!.appendFile(encodeLines(prefix, lines, bytes));
         this.endsMidLine = false;
         this.written += lines.length;
         this.reportFailuresEnded('writing works again');
@@ -310,15 +310,13 @@ async function openForAppend(filename: string): Promise<{ handle: FileHandle; id
 }
 
 /**
- * `prefix` and `lines` as UTF-8 in one buffer. Each line is encoded straight into it:
- * joining the lines first, then encoding the joined text, cost twice as much.
+ * `prefix` (ASCII) and `lines` (`bytes` of UTF-8, as `Buffer.byteLength` counted
+ * them) in one buffer of that size. Each line is encoded straight into it: joining
+ * the lines first, then encoding the joined text, cost twice as much.
  */
-function encodeLines(prefix: string, lines: readonly string[]): Buffer {
-  let units = prefix.length;
-  for (const line of lines) units += line.length;
-  // A UTF-16 code unit never takes more than 3 bytes of UTF-8 (a surrogate pair: 4 for 2).
-  const buffer = Buffer.allocUnsafeSlow(units * 3);
-  let used = buffer.write(prefix, 0, 'utf8');
+function encodeLines(prefix: string, lines: readonly string[], bytes: number): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(prefix.length + bytes);
+  let used = buffer.write(prefix, 0, 'latin1');
   for (const line of lines) used += buffer.write(line, used, 'utf8');
   return buffer.subarray(0, used);
 }

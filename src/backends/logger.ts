@@ -168,7 +168,16 @@ export class LoggerBackend implements Backend {
       });
       return;
     }
-    if (this.lineFormat === 'tutor') line = tutorLinePrefix(event, Date.now(), process.pid) + line;
+    this.writeLine(this.lineFormat === 'tutor' ? tutorLinePrefix(event, Date.now(), process.pid) + line : line);
+  }
+
+  /**
+   * Hands a finished line (the event's JSON in this backend's `jsonStyle`, within
+   * `maxEventSize`, with Tutor's prefix when `lineFormat` is `'tutor'`; no newline) to
+   * the logger, as `send` does once it has encoded an event. The fast path of a
+   * `tracking.log` branch writes the lines it encoded itself this way.
+   */
+  writeLine(line: string): void {
     this.logged++;
     if (this.writesDirectly()) this.ownTransport!.writeLine(line);
     else this.logger.log(this.level, line);

@@ -3,6 +3,7 @@ import { camelCase, nearestName, OptionsError } from '../core/options';
 import { Tracker, type TrackerOptions } from '../core/tracker';
 import type { Backend, Processor } from '../core/types';
 import { engineNames, findEngine } from './engine-registry';
+import { attachLegacyLineLanes } from './legacy-line-lane';
 import './engines';
 
 /**
@@ -37,7 +38,9 @@ export function createTracker(config: TrackerConfig = {}): Tracker {
   if (!isPlainObject(config)) throw new OptionsError(COMPONENT, 'the configuration must be an object such as { backends: {...}, processors: [...] }');
   const { backends = {}, processors = [], ...options } = trackerConfig.renameData(config);
   const built = { ...options, backends: build(backends, 'backends'), processors: build(processors, 'processors') };
-  return new Tracker(trackerConfig.checkData(built) as TrackerOptions);
+  const tracker = new Tracker(trackerConfig.checkData(built) as TrackerOptions);
+  attachLegacyLineLanes(tracker.routingBackend);
+  return tracker;
 }
 
 /** Builds `value` if it is an engine spec; builds what it holds if it is an array or plain object. */

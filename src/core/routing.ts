@@ -1,5 +1,6 @@
 import { deepCopy } from '../encoding/copy';
 import { EventEmissionExit, logFailure, toError } from './errors';
+import { fastPaths } from './fast-paths';
 import { defineOptions, option, type OptionsOf } from './options';
 import type { Backend, ErrorReporter, Processor, ProcessorFunction, TrackedEvent } from './types';
 
@@ -46,6 +47,19 @@ const routingBackendOptions = defineOptions('RoutingBackend', {
 /** Options of {@link RoutingBackend}. */
 export type RoutingBackendOptions = OptionsOf<typeof routingBackendOptions.fields>;
 
+/**
+ * A shortcut through a branch: given the branch's copy of an event, it delivers it
+ * itself when it can prove the result is what the branch's processors and backends
+ * would have delivered, and declines otherwise (see `fastPaths`).
+ */
+export interface BranchShortcut {
+  /**
+   * Delivers `event` (the branch's copy) and returns true, or returns false, having
+   * changed nothing, to leave it to the branch's processors and backends.
+   */
+  send(event: TrackedEvent): boolean;
+}
+
 interface NamedProcessor {
   label: string;
   /** The processor as registered. */
@@ -73,6 +87,7 @@ export class RoutingBackend implements Backend {
    * either way, and none wasted at the root of the usual tree.
    */
   private copiesEvents = false;
+  private shortcut: BranchShortcut | undefined;
 
   /** The options of a RoutingBackend; `createTracker` checks configuration data with it. */
   static readonly options = routingBackendOptions;
@@ -121,7 +136,17 @@ export class RoutingBackend implements Backend {
     this.updateCopyPolicy();
   }
 
+  /**
+   * Gives this branch a shortcut (see {@link BranchShortcut}), taken while
+   * `fastPaths.enabled`; `undefined` removes it. Registering a processor or a backend
+   * removes it too: it was made for the branch as it was.
+   */
+  useShortcut(shortcut: BranchShortcut | undefined): void {
+    this.shortcut = shortcut;
+  }
+
   private updateCopyPolicy(): void {
+    this.shortcut = undefined;
     this.copiesEvents =
       this.processorList.length > 0 || [...this.backendMap.values()].some((backend) => !(backend instanceof RoutingBackend));
   }
@@ -135,15 +160,30 @@ export class RoutingBackend implements Backend {
   /** Copies, processes and fans out one event. Never throws. */
   send(event: TrackedEvent): void {
     const eventName = typeof event.name === 'string' ? event.name : undefined;
-    let processed: TrackedEvent | undefined;
+    let copy: TrackedEvent;
     try {
-      processed = this.process(this.copiesEvents ? deepCopy(event) : event, eventName);
+      copy = this.copiesEvents ? deepCopy(event) : event;
     } catch (thrown) {
       this.report(toError(thrown), { stage: 'emit', component: 'copy', eventName });
       return;
     }
+    if (this.shortcut !== undefined && fastPaths.enabled && this.takeShortcut(this.shortcut, copy)) return;
+    const processed = this.process(copy, eventName);
     if (processed === undefined) return;
     for (const [name, backend] of this.backendMap) this.deliver(name, backend, processed, eventName);
+  }
+
+  /** Whether `shortcut` delivered the event; one that throws counts as declining. */
+  private takeShortcut(shortcut: BranchShortcut, event: TrackedEvent): boolean {
+    let taken = false;
+    try {
+      taken = shortcut.send(event);
+    } catch {
+      // The full pipeline runs instead, and reports whatever fails there.
+    }
+    if (taken) fastPaths.taken++;
+    else fastPaths.declined++;
+    return taken;
   }
 
   /** Runs the processors; `undefined` means the event was dropped on this branch. */

@@ -41,7 +41,7 @@ function encodeCompact(value: unknown): string {
 const LINE_BREAKS = /[\u0085\u2028\u2029]/g;
 
 /** `line` with U+0085, U+2028 and U+2029 written as `\uXXXX` escapes; the same string when it has none (the common case, three scans). */
-function escapeLineBreaks(line: string): string {
+export function escapeLineBreaks(line: string): string {
   if (!line.includes('\u2028') && !line.includes('\u2029') && !line.includes('\u0085')) return line;
   return line.replace(LINE_BREAKS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -54,12 +54,36 @@ export class PasswordCensorProcessor {
   }
 
   process(event: TrackedEvent): TrackedEvent {
-    this.censor(event);
+    this.walk(event, (holder, key, replacement) => {
+      if (Array.isArray(holder)) holder[key as number] = replacement;
+      else defineDataProperty(holder, key as string, replacement);
+      return true;
+    });
     return event;
   }
 
-  /** Censors `root` in place, iteratively (an event nested deeper than the stack is still censored). */
-  private censor(root: object): void {
+  /**
+   * Whether {@link process} would change anything in `value` (an event, or a part of
+   * one: a payload, a context, a text). Reads, never writes; the fast paths ask it
+   * before they skip this processor.
+   */
+  wouldChange(value: unknown): boolean {
+    if (typeof value === 'string') return this.censorString(value) !== value;
+    if (typeof value !== 'object' || value === null) return false;
+    return !this.walk(value, () => false);
+  }
+
+  /** Whether {@link process} would change the field `name` holding `value` (`name` is censored, or `value` holds something that is). */
+  wouldChangeField(name: string, value: unknown): boolean {
+    return this.names.has(name) ? value !== CENSORED_VALUE : this.wouldChange(value);
+  }
+
+  /**
+   * Visits `root` iteratively (an event nested deeper than the stack is still
+   * visited), calling `change` with the replacement of each value that is censored.
+   * Stops, returning false, when `change` returns false; returns true once all is visited.
+   */
+  private walk(root: object, change: (holder: object, key: string | number, replacement: string) => boolean): boolean {
     const stack: object[] = [root];
     const seen = new Set<object>();
     while (stack.length > 0) {
@@ -71,7 +95,7 @@ export class PasswordCensorProcessor {
           const item: unknown = value[i];
           if (typeof item === 'string') {
             const censored = this.censorString(item);
-            if (censored !== item) value[i] = censored;
+            if (censored !== item && !change(value, i, censored)) return false;
           } else if (typeof item === 'object' && item !== null) {
             stack.push(item);
           }
@@ -82,15 +106,16 @@ export class PasswordCensorProcessor {
       for (const key of Object.keys(target)) {
         const item = target[key];
         if (this.names.has(key)) {
-          if (item !== CENSORED_VALUE) defineDataProperty(target, key, CENSORED_VALUE);
+          if (item !== CENSORED_VALUE && !change(target, key, CENSORED_VALUE)) return false;
         } else if (typeof item === 'string') {
           const censored = this.censorString(item);
-          if (censored !== item) defineDataProperty(target, key, censored);
+          if (censored !== item && !change(target, key, censored)) return false;
         } else if (typeof item === 'object' && item !== null) {
           stack.push(item);
         }
       }
     }
+    return true;
   }
 
   private censorString(text: string): string {

@@ -15,7 +15,7 @@ export const CONTEXT_FIELDS_TO_INCLUDE = [
 ] as const;
 
 /** Every context key the shim moves out of (or deletes from) the context. */
-const FIELDS_LEFT_OUT_OF_CONTEXT = new Set<string>([
+export const FIELDS_LEFT_OUT_OF_CONTEXT: ReadonlySet<string> = new Set<string>([
   ...CONTEXT_FIELDS_TO_INCLUDE,
   'client_id',
   'timestamp',
@@ -61,6 +61,7 @@ export class LegacyFieldMappingProcessor {
   }
 }
 
-function legacyPayload(data: unknown, context: Context): unknown {
+/** The line's `event`: the event's data, written as Python's JSON text when it is a browser event's object. */
+export function legacyPayload(data: unknown, context: Context): unknown {
   return context.event_source === 'browser' && isPlainObject(data) ? encodeJson(data, 'python') : data;
 }

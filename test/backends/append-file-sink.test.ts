@@ -279,3 +279,20 @@ describe('AppendFileSink write failures', () => {
     expect(sink.lost).toBe(1);
   });
 });
+
+describe('AppendFileSink encodes each batch into a buffer of the size it counted', () => {
+  it('writes lines of 1- to 4-byte characters and lone surrogates whole, as Buffer.from encodes them', async () => {
+    const dir = tempDir();
+    // A file left mid-line: the first batch starts with its newline (a 1-byte prefix).
+    writeFileSync(join(dir, 'tracking.log'), 'cut short');
+    const { sink, file, reports } = sinkIn(dir);
+    const lines = ['ascii', 'é à ü', '中文字符', '😀 emoji 🎉', 'lone \ud800 high', 'lone \udfff low', 'mixed é中😀\ud83d', ''];
+    const reversed = [...lines].reverse();
+    await put(sink, ...lines);
+    await put(sink, ...reversed);
+    await sink.close();
+    const expected = `cut short\n${lines.join('\n')}\n${reversed.join('\n')}\n`;
+    expect(readFileSync(file).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+    expect(reports).toEqual([]);
+  });
+});

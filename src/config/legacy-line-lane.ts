@@ -1,0 +1,241 @@
+import { LoggerBackend } from '../backends/logger';
+import { RoutingBackend, type BranchShortcut } from '../core/routing';
+import type { Context, TrackedEvent } from '../core/types';
+import { encodeJson, escapeLineBreaks, type JsonStyle } from '../encoding/json';
+import { isPlainObject } from '../encoding/objects';
+import { EventTime, formatIsoTime } from '../encoding/timestamp';
+import { PasswordCensorProcessor } from '../processors/censor-passwords';
+import {
+  CONTEXT_FIELDS_TO_INCLUDE,
+  FIELDS_LEFT_OUT_OF_CONTEXT,
+  LegacyFieldMappingProcessor,
+  legacyPayload,
+} from '../processors/legacy-field-mapping';
+import { PrefixedEventProcessor } from '../processors/prefixed-event';
+
+/** The keys of an event the tracker builds, in its order. */
+const TRACKER_EVENT_KEYS = ['name', 'timestamp', 'data', 'context'];
+/** The context keys the shim leaves out of the line's `context` and does not copy to the top level either. */
+const TAIL_CONTEXT_KEYS = new Set([...FIELDS_LEFT_OUT_OF_CONTEXT].filter((key) => !(CONTEXT_FIELDS_TO_INCLUDE as readonly string[]).includes(key)));
+/** Stands for a top-level field the context does not hold (the line has `''`). */
+const ABSENT = Symbol('absent');
+
+/**
+ * Writes the members of a line's objects in a JSON style: `,"key":value` (compact) or
+ * `, "key": value` (python), each with its leading separator, the key texts remembered.
+ * In the compact style the texts it gives have U+2028, U+2029 and U+0085 escaped, as
+ * the line would have them: the escape is character by character, so escaping the
+ * parts of a line escapes the line.
+ */
+class MemberWriter {
+  readonly comma: string;
+  private readonly colon: string;
+  private readonly keyTexts = new Map<string, string>();
+  /** `"server"` as the style writes it. */
+  readonly server: string;
+
+  constructor(readonly style: JsonStyle) {
+    this.comma = style === 'compact' ? ',' : ', ';
+    this.colon = style === 'compact' ? ':' : ': ';
+    this.server = this.value('server');
+  }
+
+  /** `,"key":value`, or `''` for a value JSON leaves out of objects (undefined, a function, a symbol). */
+  member(key: string, value: unknown): string {
+    const skipped = value === undefined || typeof value === 'function' || typeof value === 'symbol';
+    return skipped ? '' : this.encodedMember(key, this.value(value));
+  }
+
+  /** `,"key":` and a value already encoded. */
+  encodedMember(key: string, encodedValue: string): string {
+    let keyText = this.keyTexts.get(key);
+    if (keyText === undefined) {
+      keyText = this.comma + this.value(key) + this.colon;
+      if (this.keyTexts.size < 1000) this.keyTexts.set(key, keyText);
+    }
+    return keyText + encodedValue;
+  }
+
+  /** A value encoded in the style. */
+  value(value: unknown): string {
+    return this.style === 'compact' ? escapeLineBreaks(JSON.stringify(value)) : encodeJson(value, 'python');
+  }
+
+  /** The object of `members` (as {@link member} writes them, joined). */
+  object(members: string): string {
+    return `{${members.slice(this.comma.length)}}`;
+  }
+}
+
+/**
+ * What a request's events share: the line's `context` member and its seven top-level
+ * fields, with the values they were written from, so that the next event whose
+ * context holds the same values (a request's page event and its emits) reuses the text.
+ */
+interface Head {
+  /** The `context` member's keys and values, in order. */
+  keys: string[];
+  values: unknown[];
+  /** The seven top-level fields' values (`ABSENT` when not in the context). */
+  fields: unknown[];
+  /** The `context` member and the seven field members, as {@link MemberWriter.member} writes them. */
+  members: string;
+}
+
+/**
+ * The fast path of a `tracking.log` branch as `edxDefaults` builds it —
+ * `PasswordCensorProcessor` (optional), `LegacyFieldMappingProcessor`,
+ * `PrefixedEventProcessor`, one `LoggerBackend` with plain lines — for the events the
+ * tracker builds: it writes the legacy line straight from the event, without the
+ * branch's deep copy of the event, the censor's walk over it, the shim's new event
+ * and its encoding whole, reusing the text of the context part from the event before
+ * when the context holds the same values. It declines (the branch's full pipeline
+ * runs) whenever it cannot prove the same bytes: a transformer handles the name, the
+ * censor would change something, a context value is not a string, number, boolean or
+ * null, the line is over `maxEventSize`, an event not shaped as the tracker builds it.
+ */
+export class LegacyLineLane implements BranchShortcut {
+  private readonly writer: MemberWriter;
+  private head: Head | undefined;
+
+  private constructor(
+    private readonly censor: PasswordCensorProcessor | undefined,
+    private readonly prefixed: PrefixedEventProcessor,
+    private readonly logger: LoggerBackend,
+  ) {
+    this.writer = new MemberWriter(logger.jsonStyle);
+  }
+
+  /** The lane of `router`, or undefined when its processors and backends are not that branch's, unchanged. */
+  static of(router: RoutingBackend): LegacyLineLane | undefined {
+    const processors = [...router.processors];
+    const censor = processors.length === 3 ? processors.shift() : undefined;
+    const [shim, prefixed, ...more] = processors;
+    const backends = [...router.backends.values()];
+    const logger = backends[0];
+    if (more.length > 0 || backends.length !== 1) return undefined;
+    if (censor !== undefined && !(isExactly(censor, PasswordCensorProcessor) && censorsNoEventKey(censor))) return undefined;
+    if (!isExactly(shim, LegacyFieldMappingProcessor) || !isExactly(prefixed, PrefixedEventProcessor)) return undefined;
+    if (!isExactly(logger, LoggerBackend) || logger.lineFormat !== 'plain') return undefined;
+    return new LegacyLineLane(censor, prefixed, logger);
+  }
+
+  /** Writes the line of `event` (the branch's copy) and returns true, or returns false having written nothing. */
+  send(event: TrackedEvent): boolean {
+    if (!isTrackerEvent(event)) return false;
+    const { name, timestamp, context } = event;
+    if (typeof name !== 'string' || !isPlainObject(context) || !isTime(timestamp)) return false;
+    if (this.prefixed.registry.find(name) !== undefined) return false;
+    const head = this.headOf(context);
+    if (head === undefined) return false;
+    const { data } = event;
+    if (this.censor?.wouldChange(name) || this.censor?.wouldChange(data)) return false;
+    // The members LegacyFieldMappingProcessor gives a legacy event, in its order.
+    const { writer } = this;
+    const nameText = writer.value(name);
+    const line =
+      `{${writer.encodedMember('name', nameText).slice(writer.comma.length)}${head.members}` +
+      writer.member('event', legacyPayload(data, context)) +
+      ('timestamp' in context ? writer.member('time', context.timestamp) : writer.encodedMember('time', `"${formatIsoTime(timestamp)}"`)) +
+      ('event_type' in context ? writer.member('event_type', context.event_type) : writer.encodedMember('event_type', nameText)) +
+      ('event_source' in context ? writer.member('event_source', context.event_source) : writer.encodedMember('event_source', writer.server)) +
+      writer.member('page', 'page' in context ? context.page : null) +
+      '}';
+    const { maxEventSize } = this.logger;
+    if (maxEventSize !== null && line.length > maxEventSize) return false;
+    this.logger.writeLine(line);
+    return true;
+  }
+
+  /**
+   * The head of `context`'s line: the one before when the context holds the same
+   * values, else a new one. Undefined when a value is not a primitive or the censor
+   * would change one.
+   */
+  private headOf(context: Context): Head | undefined {
+    const cached = this.head;
+    let same = cached !== undefined;
+    let index = 0;
+    for (const key in context) {
+      if (!Object.prototype.hasOwnProperty.call(context, key)) return undefined;
+      const value = context[key];
+      if (!isPrimitive(value)) return undefined;
+      if (TAIL_CONTEXT_KEYS.has(key)) {
+        if (this.censor?.wouldChangeField(key, value)) return undefined;
+      } else if (!FIELDS_LEFT_OUT_OF_CONTEXT.has(key)) {
+        same &&= cached!.keys[index] === key && cached!.values[index] === value;
+        index++;
+      }
+    }
+    if (same && index === cached!.keys.length && cached!.fields.every((value, i) => fieldOf(context, i) === value)) return cached;
+    this.head = this.newHead(context);
+    return this.head;
+  }
+
+  private newHead(context: Context): Head | undefined {
+    const keys = Object.keys(context).filter((key) => !FIELDS_LEFT_OUT_OF_CONTEXT.has(key));
+    const values = keys.map((key) => context[key]);
+    const fields = CONTEXT_FIELDS_TO_INCLUDE.map((_, i) => fieldOf(context, i));
+    const censor = this.censor;
+    if (censor && keys.some((key, i) => censor.wouldChangeField(key, values[i]))) return undefined;
+    if (censor && fields.some((value, i) => value !== ABSENT && censor.wouldChangeField(CONTEXT_FIELDS_TO_INCLUDE[i]!, value))) return undefined;
+    const { writer } = this;
+    let members = writer.encodedMember('context', writer.object(keys.map((key, i) => writer.member(key, values[i])).join('')));
+    fields.forEach((value, i) => {
+      members += writer.member(CONTEXT_FIELDS_TO_INCLUDE[i]!, value === ABSENT ? '' : value);
+    });
+    return { keys, values, fields, members };
+  }
+}
+
+/**
+ * Gives every branch of `router` (itself included, and nested routers) that is a
+ * `tracking.log` branch its {@link LegacyLineLane}.
+ */
+export function attachLegacyLineLanes(router: RoutingBackend): void {
+  const lane = LegacyLineLane.of(router);
+  if (lane !== undefined) router.useShortcut(lane);
+  for (const backend of router.backends.values()) if (backend instanceof RoutingBackend) attachLegacyLineLanes(backend);
+}
+
+function fieldOf(context: Context, index: number): unknown {
+  const field = CONTEXT_FIELDS_TO_INCLUDE[index]!;
+  return field in context ? context[field] : ABSENT;
+}
+
+/** Whether `value` is an instance of exactly `type` (not a subclass) with `type`'s own `process`/`send`. */
+function isExactly<T extends object>(value: unknown, type: abstract new (...args: never[]) => T): value is T {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== type.prototype) return false;
+  return !Object.prototype.hasOwnProperty.call(value, 'process') && !Object.prototype.hasOwnProperty.call(value, 'send');
+}
+
+/**
+ * Whether the censor leaves alone the keys of the event object itself and of its
+ * time (an EventTime's `microsecond`), which the lane does not walk. (`''` holds
+ * nothing to censor: only a censored name changes it.)
+ */
+function censorsNoEventKey(censor: PasswordCensorProcessor): boolean {
+  return ![...TRACKER_EVENT_KEYS, 'microsecond'].some((key) => censor.wouldChangeField(key, ''));
+}
+
+/** Whether `event` has exactly the tracker's own keys, in its order, on a plain object. */
+function isTrackerEvent(event: TrackedEvent): boolean {
+  if (Object.getPrototypeOf(event) !== Object.prototype) return false;
+  let index = 0;
+  for (const key in event) {
+    if (key !== TRACKER_EVENT_KEYS[index]) return false;
+    index++;
+  }
+  return index === TRACKER_EVENT_KEYS.length;
+}
+
+/** A valid `Date` or `EventTime` (not another subclass, which could format itself otherwise). */
+function isTime(value: unknown): value is Date {
+  if (!(value instanceof Date)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Date.prototype || proto === EventTime.prototype) && !Number.isNaN(value.getTime());
+}
+
+function isPrimitive(value: unknown): boolean {
+  return value === null || value === undefined || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
