@@ -15,8 +15,14 @@ import { PrefixedEventProcessor } from '../processors/prefixed-event';
 
 /** The keys of an event the tracker builds, in its order. */
 const TRACKER_EVENT_KEYS = ['name', 'timestamp', 'data', 'context'];
-/** The context keys the shim leaves out of the line's `context` and does not copy to the top level either. */
-const TAIL_CONTEXT_KEYS = new Set([...FIELDS_LEFT_OUT_OF_CONTEXT].filter((key) => !(CONTEXT_FIELDS_TO_INCLUDE as readonly string[]).includes(key)));
+/**
+ * The context keys the shim leaves out of the line's `context`: the seven it copies to
+ * the top level (`'field'`), and the others (`'tail'`: `client_id`, and the ones that
+ * give the line's `time`, `event_type`, `event_source` and `page`).
+ */
+const LEFT_OUT_KEYS = new Map<string, 'field' | 'tail'>(
+  [...FIELDS_LEFT_OUT_OF_CONTEXT].map((key) => [key, (CONTEXT_FIELDS_TO_INCLUDE as readonly string[]).includes(key) ? 'field' : 'tail']),
+);
 /** Stands for a top-level field the context does not hold (the line has `''`). */
 const ABSENT = Symbol('absent');
 
@@ -58,12 +64,33 @@ class MemberWriter {
 
   /** A value encoded in the style. */
   value(value: unknown): string {
-    return this.style === 'compact' ? escapeLineBreaks(JSON.stringify(value)) : encodeJson(value, 'python');
+    return this.style === 'compact' ? compactValue(value) : encodeJson(value, 'python');
   }
 
   /** The object of `members` (as {@link member} writes them, joined). */
   object(members: string): string {
     return `{${members.slice(this.comma.length)}}`;
+  }
+}
+
+/** The characters `JSON.stringify` escapes in a string (lone surrogates included) and those the compact style escapes after it. */
+const ESCAPED_IN_COMPACT = /["\\\u0000-\u001f\u0085\u2028\u2029\ud800-\udfff]/;
+
+/**
+ * A value as the compact style writes it: `JSON.stringify`, line breaks escaped. A
+ * string with nothing to escape and a primitive are written without it (a call of
+ * `JSON.stringify` costs more than the few characters of a field).
+ */
+function compactValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return ESCAPED_IN_COMPACT.test(value) ? escapeLineBreaks(JSON.stringify(value)) : `"${value}"`;
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return value === null ? 'null' : escapeLineBreaks(JSON.stringify(value));
   }
 }
 
@@ -150,32 +177,36 @@ export class LegacyLineLane implements BranchShortcut {
   /**
    * The head of `context`'s line: the one before when the context holds the same
    * values, else a new one. Undefined when a value is not a primitive or the censor
-   * would change one.
+   * would change one. Keys are read as the shim reads them (`for...in`).
    */
   private headOf(context: Context): Head | undefined {
     const cached = this.head;
     let same = cached !== undefined;
     let index = 0;
     for (const key in context) {
-      if (!Object.prototype.hasOwnProperty.call(context, key)) return undefined;
       const value = context[key];
       if (!isPrimitive(value)) return undefined;
-      if (TAIL_CONTEXT_KEYS.has(key)) {
-        if (this.censor?.wouldChangeField(key, value)) return undefined;
-      } else if (!FIELDS_LEFT_OUT_OF_CONTEXT.has(key)) {
-        same &&= cached!.keys[index] === key && cached!.values[index] === value;
+      const role = LEFT_OUT_KEYS.get(key);
+      if (role === undefined) {
+        if (same && (cached!.keys[index] !== key || cached!.values[index] !== value)) same = false;
         index++;
+      } else if (role === 'tail' && this.censor?.wouldChangeField(key, value)) {
+        return undefined;
       }
     }
-    if (same && index === cached!.keys.length && cached!.fields.every((value, i) => fieldOf(context, i) === value)) return cached;
-    this.head = this.newHead(context);
+    if (!same || index !== cached!.keys.length || !holdsFields(context, cached!.fields)) this.head = this.newHead(context);
     return this.head;
   }
 
   private newHead(context: Context): Head | undefined {
-    const keys = Object.keys(context).filter((key) => !FIELDS_LEFT_OUT_OF_CONTEXT.has(key));
-    const values = keys.map((key) => context[key]);
-    const fields = CONTEXT_FIELDS_TO_INCLUDE.map((_, i) => fieldOf(context, i));
+    const keys: string[] = [];
+    const values: unknown[] = [];
+    for (const key in context) {
+      if (LEFT_OUT_KEYS.has(key)) continue;
+      keys.push(key);
+      values.push(context[key]);
+    }
+    const fields = CONTEXT_FIELDS_TO_INCLUDE.map((field) => (field in context ? context[field] : ABSENT));
     const censor = this.censor;
     if (censor && keys.some((key, i) => censor.wouldChangeField(key, values[i]))) return undefined;
     if (censor && fields.some((value, i) => value !== ABSENT && censor.wouldChangeField(CONTEXT_FIELDS_TO_INCLUDE[i]!, value))) return undefined;
@@ -198,9 +229,13 @@ export function attachLegacyLineLanes(router: RoutingBackend): void {
   for (const backend of router.backends.values()) if (backend instanceof RoutingBackend) attachLegacyLineLanes(backend);
 }
 
-function fieldOf(context: Context, index: number): unknown {
-  const field = CONTEXT_FIELDS_TO_INCLUDE[index]!;
-  return field in context ? context[field] : ABSENT;
+/** Whether `context` holds the seven top-level fields' `values` (`ABSENT`: not held). */
+function holdsFields(context: Context, values: unknown[]): boolean {
+  for (let i = 0; i < CONTEXT_FIELDS_TO_INCLUDE.length; i++) {
+    const field = CONTEXT_FIELDS_TO_INCLUDE[i]!;
+    if ((field in context ? context[field] : ABSENT) !== values[i]) return false;
+  }
+  return true;
 }
 
 /** Whether `value` is an instance of exactly `type` (not a subclass) with `type`'s own `process`/`send`. */
