@@ -79,6 +79,8 @@ function defaultTracker(et, files, onError) {
  * (`files.log`); returns `{ app, tracker?, logFile?, linesPerRequest, check? }`.
  */
 function buildVariant(name, files) {
+  // The fast paths' switch is read when the package loads, which is the next line.
+  if (name === 'full-no-fast-paths') process.env.EVENTTRACKING_FAST_PATHS = '0';
   const et = require('eventtracking');
   const { trackMiddleware } = require('eventtracking/express');
   const quietErrors = { count: 0 };
@@ -112,8 +114,10 @@ function buildVariant(name, files) {
       return { app, tracker, logFile: files.log, linesPerRequest: 0, errors: quietErrors };
     }
 
-    // Scenario 2: the real thing, with the default lean transport (edxDefaults).
-    case 'full': {
+    // Scenario 2: the real thing, with the default lean transport (edxDefaults); and
+    // the same with the fast paths off (every event through the full pipeline).
+    case 'full':
+    case 'full-no-fast-paths': {
       const tracker = et.createTracker({ ...et.edxDefaults({ trackingLog: files.log }), onError });
       et.registerTracker(tracker);
       const app = base();
