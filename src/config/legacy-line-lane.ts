@@ -113,13 +113,13 @@ interface Head {
  * The fast path of a `tracking.log` branch as `edxDefaults` builds it —
  * `PasswordCensorProcessor` (optional), `LegacyFieldMappingProcessor`,
  * `PrefixedEventProcessor`, one `LoggerBackend` with plain lines — for the events the
- * tracker builds: it writes the legacy line straight from the event, without the
- * branch's deep copy of the event, the censor's walk over it, the shim's new event
- * and its encoding whole, reusing the text of the context part from the event before
- * when the context holds the same values. It declines (the branch's full pipeline
- * runs) whenever it cannot prove the same bytes: a transformer handles the name, the
- * censor would change something, a context value is not a string, number, boolean or
- * null, the line is over `maxEventSize`, an event not shaped as the tracker builds it.
+ * tracker builds: it writes the legacy line straight from the branch's copy of the
+ * event, without the censor rewriting it, the shim's new event and its encoding whole,
+ * reusing the text of the context part from the event before when the context holds
+ * the same values. It declines (the branch's processors and backends run) whenever it
+ * cannot prove the same bytes: a transformer handles the name, the censor would change
+ * something, a context value is not a string, number, boolean or null, the line is
+ * over `maxEventSize`, an event not shaped as the tracker builds it.
  */
 export class LegacyLineLane implements BranchShortcut {
   private readonly writer: MemberWriter;

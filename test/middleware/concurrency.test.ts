@@ -6,20 +6,10 @@ import { emit } from '../../src';
 import { captureEvents, FROZEN_TIME, type EventCapture } from '../../src/testing';
 import { FRAMEWORKS, parseBody, type Framework } from '../http/frameworks';
 import { delay, listen, send } from '../http/helpers';
+import { seededRandom } from '../support/seeded-random';
 
 const REQUESTS = 1000;
 const CONCURRENCY = 100;
-
-/** A small seeded PRNG (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Waits a random while, by one of several kinds of async hop. */
 function randomHop(next: () => number): Promise<void> {
@@ -52,7 +42,7 @@ describe.each(FRAMEWORKS)('concurrent requests on %s', (_name, fw: Framework) =>
   afterEach(() => capture.restore());
 
   it(`gives each of ${REQUESTS} concurrent requests only its own context`, async () => {
-    const next = random(20131003);
+    const next = seededRandom(20131003);
     const app = fw.app({
       track: {
         getUser: (req) => {

@@ -20,6 +20,7 @@ import { createTracker, edxDefaults, EventTime, type Context, type JsonStyle, ty
 import { fastPaths } from '../../src/core/fast-paths';
 import { trackMiddleware, type ExpressRequest } from '../../src/express';
 import { listen, SECRET_KEY, send } from '../http/helpers';
+import { seededRandom } from '../support/seeded-random';
 
 /** The seed of the first style's requests (the next style's is one more). */
 const SEED = process.env.DIFF_SEED === undefined ? 20260131 : Number(process.env.DIFF_SEED);
@@ -31,24 +32,12 @@ const KEEP_FILES = process.env.DIFF_KEEP === '1';
 // ---------------------------------------------------------------------------------------
 // The seeded PRNG.
 
-/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The choices the generators make, all drawn from one seeded PRNG. */
 class Random {
   private readonly next: () => number;
 
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRandom(seed);
   }
 
   /** An integer in [min, max]. */

@@ -23,6 +23,7 @@ import { hashSessionKey } from '../../src/request/session';
 import { koaBodyParser } from '../http/frameworks';
 import { printFigures, recordFigures } from './support/figures';
 import { delay, keepAliveAgent, runPool, send, type Reply } from './support/http';
+import { seededRandom } from '../support/seeded-random';
 
 const REQUESTS = 10000;
 const CONCURRENCY = 200;
@@ -30,17 +31,6 @@ const SECRET = 'isolation-secret-key';
 const KINDS = ['timer', 'immediate', 'stream', 'json', 'form', 'throw', 'reject', 'pool'] as const;
 type Kind = (typeof KINDS)[number];
 const STREAMED_BYTES = 64 * 1024;
-
-/** A seeded PRNG (mulberry32), so that a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A tiny connection pool: `acquire(callback)` hands a free connection over on a later
@@ -165,7 +155,7 @@ function harness(): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'et-isolation-'));
   const file = join(dir, 'lesson.bin');
   writeFileSync(file, Buffer.alloc(STREAMED_BYTES, 'x'));
-  return { tracker: new Tracker({ backends: { check: checker } }), checker, pool: new TinyPool(8), file, next: random(20240601) };
+  return { tracker: new Tracker({ backends: { check: checker } }), checker, pool: new TinyPool(8), file, next: seededRandom(20240601) };
 }
 
 /** Demo-like cookies: `demo_session=<sid>; demo_user=<name>`. */
