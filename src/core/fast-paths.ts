@@ -1,9 +1,9 @@
 /**
  * The switch and the counters of the fast paths: shortcuts on the common path (a
- * `tracking.log` line written without the branch's copy, processors and event
- * object; see `config/legacy-line-lane.ts`) that must write the very bytes the full
- * pipeline writes, and that step aside for the full pipeline whenever they cannot
- * prove it. Differential tests compare the two on generated requests.
+ * `tracking.log` line written straight from the branch's copy of an event, without
+ * its processors; see `config/legacy-line-lane.ts`) that must write the very bytes
+ * the full pipeline writes, and that step aside for the full pipeline whenever they
+ * cannot prove it. Differential tests compare the two on generated requests.
  *
  * `EVENTTRACKING_FAST_PATHS=0` in the environment turns them off (read once, at
  * load): the full pipeline for every event, for a suspected difference.
