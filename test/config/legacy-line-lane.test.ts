@@ -7,7 +7,7 @@ import type { BranchShortcut } from '../../src/core/routing';
 
 const logFile = () => join(mkdtempSync(join(tmpdir(), 'et-lane-')), 'tracking.log');
 
-/** How many of `count` emits a fresh edxDefaults tracker with `options` wrote through a fast path, and its lines. */
+/** Runs `emit` on a fresh edxDefaults tracker with `options`: how many events took a fast path, and the lines written. */
 async function emitThrough(options: EdxDefaultsOptions, emit: (tracker: ReturnType<typeof createTracker>) => void): Promise<{ taken: number; lines: string[] }> {
   const filename = logFile();
   const trackingLog = typeof options.trackingLog === 'object' ? { ...options.trackingLog, filename } : filename;
